@@ -1,0 +1,233 @@
+"""Tsunagu settings, read from environment variables (see docs/architecture.md, "Settings").
+
+``TSUNAGU_ENV`` selects the profile: ``development`` (default; DEBUG on, strict scoping),
+``test`` (set by the test runner) or ``production`` (secure cookies, HSTS, no demo logins).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from tsunagu.config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PACKAGE_DIR = BASE_DIR / "tsunagu"
+
+TSUNAGU_ENV = env_str("TSUNAGU_ENV", "development")
+if TSUNAGU_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured(f"TSUNAGU_ENV={TSUNAGU_ENV!r} must be development, test or production")
+PRODUCTION = TSUNAGU_ENV == "production"
+
+DEBUG = env_bool("TSUNAGU_DEBUG", not PRODUCTION and TSUNAGU_ENV != "test")
+
+_DEV_SECRET = "insecure-development-key-never-use-in-production-0123456789abcdef"
+SECRET_KEY = env_str("TSUNAGU_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "TSUNAGU_SECRET_KEY must be set to at least 50 random characters in production"
+    )
+
+ALLOWED_HOSTS = env_list(
+    "TSUNAGU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("TSUNAGU_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    # Before allauth, so that our templates for its pages (Japanese login, MFA) take precedence.
+    "tsunagu.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "simple_history",
+    "tsunagu.core",
+    "tsunagu.org",
+    "tsunagu.students",
+    "tsunagu.demo",
+    "tsunagu.bench",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "tsunagu.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Messages before our two, which tell the user why they were logged out or sent to MFA setup.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "tsunagu.accounts.middleware.SessionLifetimeMiddleware",
+    "tsunagu.accounts.middleware.MfaRequiredMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "tsunagu.core.middleware.NoStoreMiddleware",
+    # AxesMiddleware must be last: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "tsunagu.config.urls"
+WSGI_APPLICATION = "tsunagu.config.wsgi.application"
+ASGI_APPLICATION = "tsunagu.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tsunagu.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- database -------------------------------------------------------------------------------
+# DATABASE_URL selects the database; without it Tsunagu runs on a SQLite file inside the project.
+_default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'tsunagu.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TSUNAGU_TEST_SQLITE", "") or None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- accounts and authentication --------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Axes first, so that every authenticate() call (allauth, admin, API) is counted and locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "account_login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    # ASVS 5.0 §6.2: length >= 8 (15 recommended), common-password check, no composition rules, 64+ allowed.
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "tsunagu.accounts.passwords.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
+]
+
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_ADAPTER = "tsunagu.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "tsunagu.accounts.forms.LoginForm"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Accounts have no e-mail of their own; never mail an address typed into the password-reset form.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Password guessing is limited by django-axes per (username, IP) (see AccountAdapter.pre_authenticate).
+# allauth's per-IP login limit (30/min by default) would refuse a class of 35 pupils logging in
+# together behind the school's one address, so it is raised to a flood guard only. "login_failed"
+# now only limits wrong MFA codes, per user.
+ACCOUNT_RATE_LIMITS = {"login": "600/m/ip", "login_failed": "5/5m/key"}
+MFA_ADAPTER = "tsunagu.accounts.adapter.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "tsunagu.accounts.forms.AuthenticateForm",
+    "reauthenticate": "tsunagu.accounts.forms.ReauthenticateForm",
+    "activate_totp": "tsunagu.accounts.forms.ActivateTOTPForm",
+}
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Tsunagu"
+# Accept the code of the previous and next 30-second step too: school iPads' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+
+# django-axes: lock a (username, IP) pair, never a whole staff room behind one NAT address.
+AXES_FAILURE_LIMIT = env_int("TSUNAGU_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("TSUNAGU_LOCKOUT_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout do not restart the cool-off, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# authenticate() receives the name as ``username`` from allauth and the admin form alike; the
+# callable also reads allauth's ``login`` field and folds case and width (see accounts/lockout.py).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tsunagu.accounts.lockout.axes_username"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- sessions and cookies ---------------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_TIMEOUT = env_int("TSUNAGU_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env_int("TSUNAGU_SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+if PRODUCTION:
+    # __Host- cookies are only accepted over HTTPS, with Path=/ and no Domain.
+    SESSION_COOKIE_NAME = "__Host-tsunagu-session"
+    CSRF_COOKIE_NAME = "__Host-tsunagu-csrf"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("TSUNAGU_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("TSUNAGU_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- internationalisation ---------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files ------------------------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+
+# --- Tsunagu -----------------------------------------------------------------------------------
+# An unscoped query of a scoped model raises UnscopedQueryError. This is never switched off; the
+# setting exists so that a deployment can see it in `diffsettings`.
+TSUNAGU_STRICT_SCOPE = True
+TSUNAGU_DEMO_ENABLED = env_bool("TSUNAGU_DEMO_ENABLED", not PRODUCTION)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "tsunagu": {"handlers": ["console"], "level": env_str("TSUNAGU_LOG_LEVEL", "INFO")},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+    },
+}

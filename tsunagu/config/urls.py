@@ -1,0 +1,14 @@
+"""Root URL configuration. Every URL here is listed in the access-matrix test (tsunagu/core/tests)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tsunagu.core.urls")),
+    path("", include("tsunagu.students.urls")),
+    path("audit/", include("tsunagu.core.audit_urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("tsunagu.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
