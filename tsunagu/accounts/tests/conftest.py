@@ -60,7 +60,8 @@ def _fresh_cache() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Hash test passwords with a cheap hasher: lockout tests type many passwords."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The seeded demo cast keeps its real hashes, so the default hashers stay available to check them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
 
 
 @dataclass
