@@ -54,9 +54,9 @@ CAST: list[CastMember] = [
     CastMember(
         "guardian",
         "guardian",
-        "小松",
+        "渡部",
         "由紀",
-        "こまつ",
+        "わたべ",
         "ゆき",
         "保護者（さくら小 4年1組と みどり中 2年に子どもがいる）",
         is_staff_role=False,
@@ -64,9 +64,9 @@ CAST: list[CastMember] = [
     CastMember(
         "student",
         "student",
-        "小松",
+        "渡部",
         "陽向",
-        "こまつ",
+        "わたべ",
         "ひなた",
         "さくら小学校 4年1組 児童",
         is_staff_role=False,

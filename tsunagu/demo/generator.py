@@ -563,7 +563,7 @@ class _Builder:
                         )
                     )
 
-        # The cast family: 小松 — the pupil "student" in さくら小 4年1組 and an older sibling at みどり中 2年.
+        # The cast family: 渡部 — the pupil "student" in さくら小 4年1組 and an older sibling at みどり中 2年.
         guardian_cast = CAST_BY_USERNAME["guardian"]
         student_cast = CAST_BY_USERNAME["student"]
         cast_family = _Family(
