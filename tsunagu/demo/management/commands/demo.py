@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tsunagu.core.scope import system_scope
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.TSUNAGU_DEMO_ENABLED:
+            # Demo accounts have a published password and TOTP secrets: never in production.
+            raise CommandError("The demo ward is disabled here (TSUNAGU_DEMO_ENABLED is off).")
         with system_scope(reason="demo command checks for an existing ward"):
             exists = ward_exists()
         if exists:
