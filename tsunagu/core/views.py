@@ -3,7 +3,9 @@
 A view names the model and action it serves. ``policy_required`` answers 403 to an actor whose
 roles have no rule for that model and action at all (function level). ``get_visible_or_404``
 fetches an object through ``visible_to``: an object outside the actor's scope answers 404, exactly
-like a missing one, and the refused attempt is written to the audit log.
+like a missing one, and the refused attempt is written to the audit log. After a write,
+``ensure_visible_after_write`` checks, inside the write's transaction, that the actor can still see
+what they changed; if not, the write is rolled back.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -42,7 +44,14 @@ def policy_required(model: type[models.Model] | str, action: str = "view") -> Ca
                     detail={"model": str(model), "action": action, "level": "function"},
                 )
                 raise PermissionDenied
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except WriteOutOfScope as refused:
+                # Recorded here, after the write's transaction has rolled back (it would vanish with it).
+                audit_event(
+                    kind="write_out_of_scope", actor=request.user, request=request, detail=refused.detail
+                )
+                raise
 
         wrapped.tsunagu_policy = (model if isinstance(model, str) else model._meta.label, action)  # type: ignore[attr-defined]
         return wrapped
@@ -71,6 +80,30 @@ def get_visible_or_404(
                 detail={"model": model._meta.label, "action": action, "uuid": str(uuid)},
             )
         raise Http404 from exc
+
+
+class WriteOutOfScope(PermissionDenied):
+    """A write left its object outside the actor's scope; the write has been rolled back."""
+
+    def __init__(self, detail: dict[str, Any]) -> None:
+        super().__init__("write out of scope")
+        self.detail = detail
+
+
+def ensure_visible_after_write(actor: Any, instance: models.Model, action: str = "view") -> None:
+    """Refuse a write that moved its object out of the actor's scope (ARCHITECTURE §4.2).
+
+    Call it inside the write's ``transaction.atomic()`` block, after the service has written: it
+    raises ``WriteOutOfScope`` (so the block rolls back and the view answers 403; ``policy_required``
+    records the refusal after the rollback) when the changed object is no longer visible to the actor
+    for ``action``, e.g. a form that moved a pupil to a school the actor does not serve.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("ensure_visible_after_write must run inside the write's transaction")
+    model = type(instance)
+    visible = model._default_manager.visible_to(actor, action)  # type: ignore[attr-defined]
+    if not visible.filter(pk=instance.pk).exists():
+        raise WriteOutOfScope({"model": model._meta.label, "action": action, "pk": str(instance.pk)})
 
 
 @policy_required("students.Student", "view_audit")
