@@ -76,6 +76,16 @@ def _on_password_changed(sender: Any, request: HttpRequest, user: Any, **_: Any)
     audit_event(kind="password_changed", actor=user, request=request)
 
 
+def _on_role_assignment_changed(sender: Any, instance: Any, **_: Any) -> None:
+    """A role granted, changed or taken away ends the user's sessions (SECURITY.md §2), whichever
+    path made the change (services, the admin, imports)."""
+    from tsunagu.accounts.services import user_session_epoch_bump
+
+    user = getattr(instance, "user", None)
+    if user is not None:
+        user_session_epoch_bump(user=user)
+
+
 def connect() -> None:
     """Connect the receivers (called from ``AccountsConfig.ready``)."""
     auth_signals.user_logged_in.connect(_on_logged_in, dispatch_uid="tsunagu_session_start")
@@ -85,3 +95,11 @@ def connect() -> None:
     mfa_signals.authenticator_used.connect(_on_authenticator_used, dispatch_uid="tsunagu_mfa_used")
     mfa_signals.authentication_failed.connect(_on_mfa_failed, dispatch_uid="tsunagu_mfa_failed")
     account_signals.password_changed.connect(_on_password_changed, dispatch_uid="tsunagu_password_changed")
+    from django.db.models import signals as model_signals
+
+    from tsunagu.accounts.models import RoleAssignment
+
+    for signal in (model_signals.post_save, model_signals.post_delete):
+        signal.connect(
+            _on_role_assignment_changed, sender=RoleAssignment, dispatch_uid=f"tsunagu_roles_{signal}"
+        )

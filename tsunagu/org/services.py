@@ -10,7 +10,6 @@ import holidays
 from django.db import transaction
 
 from tsunagu.accounts.models import Role, RoleAssignment
-from tsunagu.accounts.services import user_session_epoch_bump
 from tsunagu.org.models import (
     AssignmentKind,
     DayKind,
@@ -62,8 +61,8 @@ def teaching_assignment_create(
 ) -> TeachingAssignment:
     """Assign a teacher to a homeroom, teaching group or grade, and grant the matching role.
 
-    The user's session epoch is bumped, so sessions opened before the change start again with the
-    new rights (SECURITY.md: sessions end when roles change).
+    Saving the role assignment ends the user's sessions, so they start again with the new rights
+    (SECURITY.md: sessions end when roles change).
     """
     school = staff_member.school
     if school is None:
@@ -79,8 +78,7 @@ def teaching_assignment_create(
     )
     grant = role_assignment_for(assignment)
     if grant is not None:
-        grant.save()
-        user_session_epoch_bump(user=grant.user)
+        grant.save()  # ends the user's sessions (accounts.receivers), so old rights do not linger
     return assignment
 
 
@@ -97,7 +95,7 @@ def _in_break(day: dt.date) -> bool:
         return True
     if md >= WINTER_BREAK[0] or md <= WINTER_BREAK[1]:
         return True
-    return md > SPRING_BREAK_END or (day.month == 4 and md < FIRST_DAY)
+    return (day.month == 3 and md > SPRING_BREAK_END) or (day.month == 4 and md < FIRST_DAY)
 
 
 def calendar_days(
@@ -112,10 +110,10 @@ def calendar_days(
     days = []
     day = school_year.start_date
     while day <= school_year.end_date:
-        if day.weekday() >= 5:
-            kind, note = DayKind.WEEKEND, ""
-        elif day in national:
+        if day in national:
             kind, note = DayKind.HOLIDAY, str(national.get(day))
+        elif day.weekday() >= 5:
+            kind, note = DayKind.WEEKEND, ""
         elif day in own:
             kind, note = DayKind.SCHOOL_HOLIDAY, own[day]
         elif _in_break(day):
