@@ -3,7 +3,7 @@
 The ``tiny`` demo ward is seeded when the test database is created (once per xdist worker), so every
 test sees the same schools, classes and cast without paying for them. Tests run inside a transaction
 that is rolled back, so the ward stays as seeded. A transactional test (the live-server browser
-tests) ends by emptying every table; the teardown hook below seeds the ward again after it.
+tests) ends by emptying every table; the hooks below seed the ward again before the next test.
 """
 
 from __future__ import annotations
@@ -42,18 +42,34 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
     yield
 
 
+_emptied = False
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
-    """After a transactional test has emptied the database, seed the ward (and audit triggers) again."""
+    """Note when a transactional test has emptied the database (its teardown flushes every table)."""
+    global _emptied
     yield
-    fixtures = getattr(item, "fixturenames", ())
-    if _blocker is None or not ({"transactional_db", "live_server"} & set(fixtures)):
-        return
-    from tsunagu.core.audit import install_append_only_triggers
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        _emptied = True
 
-    with _blocker.unblock():
-        _seed_if_missing()
-        install_append_only_triggers()
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    """Before the next test, seed the ward (and the audit triggers) again in the emptied database.
+
+    Done here rather than in the teardown above: after the session's last test the test database is
+    already gone by then, and the connection points back at the real database.
+    """
+    global _emptied
+    if _emptied and _blocker is not None:
+        from tsunagu.core.audit import install_append_only_triggers
+
+        with _blocker.unblock():
+            _seed_if_missing()
+            install_append_only_triggers()
+        _emptied = False
+    yield
 
 
 @pytest.fixture
