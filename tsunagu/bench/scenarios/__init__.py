@@ -1,0 +1,1 @@
+"""Benchmark scenarios, one module each; every module registers its scenario with ``@scenario``."""
