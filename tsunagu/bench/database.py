@@ -13,10 +13,12 @@ every SQL statement, which would slow both the seeding and the pages).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -78,9 +80,7 @@ def exists(url: str) -> bool:
     path = _sqlite_path(url)
     if path is not None:
         return path.exists()
-    import psycopg
-
-    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
+    with _maintenance(url) as conn:
         row = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [_pg_name(url)]).fetchone()
     return row is not None
 
@@ -93,22 +93,29 @@ def recreate(url: str) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
-    import psycopg
     from psycopg import sql
 
     name = _pg_name(url)
     if not name.startswith(PG_NAME_PREFIX):  # a last guard: only ever drop our own databases
         raise BenchError(f"refusing to drop {name!r}: not a benchmark database")
-    with psycopg.connect(_maintenance_url(url), autocommit=True) as conn:
+    with _maintenance(url) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def _maintenance_url(url: str) -> str:
-    """The same server's ``postgres`` database, from which others are created and dropped."""
+@contextlib.contextmanager
+def _maintenance(url: str) -> Iterator[Any]:
+    """A connection (autocommit) to the same server's ``postgres`` database, from which databases
+    are created and dropped; a server error becomes a :class:`BenchError`."""
+    import psycopg
+
     parts = urlsplit(url)
-    scheme = "postgresql" if parts.scheme.startswith("postgres") else parts.scheme
-    return urlunsplit(parts._replace(scheme=scheme, path="/postgres"))
+    maintenance = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    try:
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            yield conn
+    except psycopg.Error as exc:
+        raise BenchError(f"PostgreSQL at {parts.hostname}:{parts.port or 5432}: {exc}") from exc
 
 
 def run_worker(url: str, *args: str) -> dict[str, Any]:
