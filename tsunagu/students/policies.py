@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q
+from django.utils import timezone
 
 from tsunagu.accounts.models import RoleAssignment
-from tsunagu.core.policy import rule
+from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import pupil_scope
+from tsunagu.org.models import School
 from tsunagu.students.models import (
     Enrolment,
     EnrolmentEvent,
@@ -30,6 +34,53 @@ PUPIL_VIEWERS = [
 ]
 SCHOOL_ROLES = ["principal", "office", "nurse", "counselor"]
 CONTACT_VIEWERS = ["principal", "office", "nurse", "homeroom_teacher", "grade_head"]
+#: Roles whose reach follows the pupil's enrolment at the school (or in the homeroom). An enrolment
+#: counts for them only once it has begun: a school receiving a transfer sees the pupil from the
+#: transfer date, not from the day the old school records it.
+ENROLMENT_BOUND = {"principal", "office", "nurse", "homeroom_teacher"}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _begun(prefix: str = "") -> Q:
+    """Enrolments (reached by ``prefix``) that have begun by today."""
+    return Q(**{f"{prefix}start_date__lte": _today()})
+
+
+def _current(prefix: str = "") -> Q:
+    """Enrolments (reached by ``prefix``) that are running today."""
+    return _begun(prefix) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": _today()})
+    )
+
+
+def _pupils(condition: Q, via: str) -> Q:
+    """``condition`` on Student, seen from a model that reaches Student by ``via``. A sub-select keeps
+    the conditions on one enrolment row together, whatever else the rule joins."""
+    return Q(**{f"{via}pk__in": Student._base_manager.filter(condition).values("pk")})
+
+
+def begun_here(school_id: int | None, via: str = "") -> Q:
+    """Pupils with an enrolment at the school that has begun (past pupils included)."""
+    return _pupils(Q(enrolments__school=school_id) & _begun("enrolments__"), via)
+
+
+def current_here(school_id: int | None, via: str = "") -> Q:
+    """Pupils enrolled at the school today."""
+    return _pupils(Q(enrolments__school=school_id) & _current("enrolments__"), via)
+
+
+def pupils_in_scope(a: RoleAssignment, via: str = "") -> Q:
+    """``pupil_scope`` with the transfer date respected: for school-wide roles and homeroom teachers an
+    enrolment counts from its start date; other roles are scoped as ``pupil_scope`` says."""
+    if a.role in {"principal", "office", "nurse"} or (a.role == "counselor" and a.school_id):
+        return begun_here(a.school_id, via)
+    if a.role == "homeroom_teacher":
+        in_room = Q(enrolments__homeroom=a.homeroom_id) | Q(enrolments__exchange_homeroom=a.homeroom_id)
+        return _pupils(in_room & _begun("enrolments__"), via)
+    return pupil_scope(a, via)
 
 
 @rule(Student, actions=["view"], roles=PUPIL_VIEWERS)
@@ -37,38 +88,39 @@ def student_view(a: RoleAssignment) -> Q:
     """Pupils in the assignment's scope: ever enrolled at the school (principal, office, nurse, school
     counselor); in the homeroom or its exchange class (homeroom teacher); in the grade this year (grade
     head); in the teaching group (subject teacher); the assigned case (counselor, board); own children
-    with custody and no contact restriction (guardian); oneself (pupil)."""
-    return pupil_scope(a)
+    with custody and no contact restriction (guardian); oneself (pupil). An enrolment counts for the
+    school and the homeroom from its start date (a receiving school sees a transfer from that day)."""
+    return pupils_in_scope(a)
 
 
 @rule(Student, actions=["change", "export"], roles=["principal", "office"])
 def student_change(a: RoleAssignment) -> Q:
     """Pupils currently enrolled at the school."""
-    return Q(enrolments__school=a.school_id, enrolments__end_date__isnull=True)
+    return current_here(a.school_id)
 
 
 @rule(Student, actions=["view_address"], roles=["principal", "office"])
 def student_view_address_any(a: RoleAssignment) -> Q:
     """Every pupil of the school, including those under address protection (住所秘匿)."""
-    return Q(enrolments__school=a.school_id)
+    return begun_here(a.school_id)
 
 
 @rule(Student, actions=["view_address"], roles=["homeroom_teacher", "grade_head", "nurse", "guardian"])
 def student_view_address(a: RoleAssignment) -> Q:
     """Pupils in scope whose address is not protected (住所秘匿 hides it from these roles)."""
-    return pupil_scope(a) & Q(address_protected=False)
+    return pupils_in_scope(a) & Q(address_protected=False)
 
 
 @rule(Student, actions=["view_audit"], roles=["principal"])
 def student_view_audit(a: RoleAssignment) -> Q:
     """Pupils ever enrolled at the school: who viewed or changed their records."""
-    return Q(enrolments__school=a.school_id)
+    return begun_here(a.school_id)
 
 
 @rule(Guardian, actions=["view"], roles=CONTACT_VIEWERS)
 def guardian_view(a: RoleAssignment) -> Q:
     """Guardians of pupils in the assignment's scope (for contact)."""
-    return pupil_scope(a, via="links__student__")
+    return pupils_in_scope(a, via="links__student__")
 
 
 @rule(Guardian, actions=["view"], roles=["guardian"])
@@ -80,7 +132,7 @@ def guardian_view_self(a: RoleAssignment) -> Q:
 @rule(GuardianLink, actions=["view"], roles=CONTACT_VIEWERS)
 def guardianlink_view(a: RoleAssignment) -> Q:
     """Guardian links of pupils in the assignment's scope, restrictions included (staff must see them)."""
-    return pupil_scope(a, via="student__")
+    return pupils_in_scope(a, via="student__")
 
 
 @rule(GuardianLink, actions=["view"], roles=["guardian"])
@@ -92,9 +144,10 @@ def guardianlink_view_self(a: RoleAssignment) -> Q:
 @rule(Enrolment, actions=["view"], roles=SCHOOL_ROLES)
 def enrolment_view_school(a: RoleAssignment) -> Q:
     """Enrolments at the school, and the whole history of pupils currently at the school. A school a pupil
-    has left keeps its own years only, so it never learns the receiving school of a protected family."""
-    return Q(school=a.school_id) | Q(
-        student__enrolments__school=a.school_id, student__enrolments__end_date__isnull=True
+    has left keeps its own years only, so it never learns the receiving school of a protected family.
+    A school receiving a transfer sees nothing of the pupil before the transfer date."""
+    return (Q(school=a.school_id) & begun_here(a.school_id, via="student__")) | current_here(
+        a.school_id, via="student__"
     )
 
 
@@ -105,7 +158,7 @@ def enrolment_view_school(a: RoleAssignment) -> Q:
 )
 def enrolment_view(a: RoleAssignment) -> Q:
     """Enrolments of pupils in the assignment's scope."""
-    return pupil_scope(a, via="student__")
+    return pupils_in_scope(a, via="student__")
 
 
 @rule(Enrolment, actions=["count"], roles=["board"])
@@ -118,15 +171,15 @@ def enrolment_count_board(a: RoleAssignment) -> Q:
 @rule(EnrolmentEvent, actions=["view"], roles=SCHOOL_ROLES)
 def enrolmentevent_view_school(a: RoleAssignment) -> Q:
     """Events of enrolments the school may see (see Enrolment)."""
-    return Q(enrolment__school=a.school_id) | Q(
-        student__enrolments__school=a.school_id, student__enrolments__end_date__isnull=True
+    return (Q(enrolment__school=a.school_id) & begun_here(a.school_id, via="student__")) | current_here(
+        a.school_id, via="student__"
     )
 
 
 @rule(EnrolmentEvent, actions=["view"], roles=["homeroom_teacher", "grade_head", "guardian", "student"])
 def enrolmentevent_view(a: RoleAssignment) -> Q:
     """Events of pupils in the assignment's scope."""
-    return pupil_scope(a, via="student__")
+    return pupils_in_scope(a, via="student__")
 
 
 @rule(
@@ -136,4 +189,39 @@ def enrolmentevent_view(a: RoleAssignment) -> Q:
 )
 def membership_view(a: RoleAssignment) -> Q:
     """Memberships of pupils in the assignment's scope."""
-    return pupil_scope(a, via="student__")
+    return pupils_in_scope(a, via="student__")
+
+
+# --- 学籍の異動 (enrolment changes) ---------------------------------------------------------------
+
+
+@rule(Enrolment, actions=["change"], roles=["principal", "office"])
+def enrolment_change(a: RoleAssignment) -> Q:
+    """Enrolments at the school, past, present and planned (transfers, withdrawals, 年次更新)."""
+    return Q(school=a.school_id)
+
+
+@rule(School, actions=["enrol"], roles=["principal", "office"])
+def school_enrol(a: RoleAssignment) -> RuleResult:
+    """One's own school: record a 転入学 or 編入学 (a pupil arriving from outside the ward)."""
+    return Q(pk=a.school_id)
+
+
+@rule(School, actions=["import_register"], roles=["principal", "office"])
+def school_import_register(a: RoleAssignment) -> RuleResult:
+    """One's own school: 入学 of new pupils from the ward's 学齢簿 (school-age register) file."""
+    return Q(pk=a.school_id)
+
+
+@rule(School, actions=["import_register"], roles=["board"])
+def school_import_register_board(a: RoleAssignment) -> RuleResult:
+    """Every school of the board: the 学務課 keeps the 学齢簿 and notifies the schools of their new
+    pupils (the import writes them; the board gains no right to read the pupils' records)."""
+    return Q(board=a.board_id)
+
+
+@rule(School, actions=["rollover"], roles=["principal", "office"])
+def school_rollover(a: RoleAssignment) -> RuleResult:
+    """One's own school: 年次更新 (promotion, graduation, next year's classes) and the class-formation
+    table."""
+    return Q(pk=a.school_id)

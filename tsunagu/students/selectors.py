@@ -375,3 +375,46 @@ def _with_current_enrolment(actor: Any, pupils: list[Student]) -> list[tuple[Stu
         .select_related("school", "school_year", "grade_level", "homeroom__grade_level")
     }
     return [(p, current.get(p.pk)) for p in pupils]
+
+
+# --- 学籍の異動 ----------------------------------------------------------------------------------
+
+
+def may_change_student(*, actor: Any, student: Student) -> bool:
+    """Whether ``actor`` may record a transfer or withdrawal of ``student`` (the school's principal and
+    office, while the pupil is enrolled there)."""
+    if not registry.allows_any(actor, Student, "change"):
+        return False
+    return Student.objects.visible_to(actor, "change").filter(pk=student.pk).exists()
+
+
+def enrolment_open_for_change(*, actor: Any, student: Student) -> Enrolment | None:
+    """The pupil's open enrolment at the actor's school, or None when a transfer or withdrawal has
+    already been recorded (the enrolment is closed, perhaps at a later date)."""
+    return (
+        Enrolment.objects.visible_to(actor, "change")
+        .filter(student=student, end_date__isnull=True, start_date__lte=timezone.localdate())
+        .select_related("school", "school_year", "grade_level", "homeroom__grade_level")
+        .first()
+    )
+
+
+def receiving_school_choices(*, actor: Any, enrolment: Enrolment | None) -> QuerySet[School]:
+    """The ward's other schools teaching the pupil's grade (schools are public records)."""
+    if enrolment is None:
+        return School.objects.none()
+    return (
+        School.objects.filter(
+            board=enrolment.school.board_id, kind__in=_kinds_teaching(enrolment.grade_level)
+        )
+        .exclude(pk=enrolment.school_id)
+        .order_by("kind", "mext_code")
+    )
+
+
+def _kinds_teaching(grade: GradeLevel) -> list[str]:
+    from tsunagu.org.models import SchoolKind
+
+    if grade.stage == "P":
+        return [SchoolKind.ELEMENTARY, SchoolKind.COMPULSORY]
+    return [SchoolKind.JUNIOR_HIGH, SchoolKind.COMPULSORY]

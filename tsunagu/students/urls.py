@@ -9,4 +9,17 @@ urlpatterns = [
     path("homerooms/<uuid:homeroom_uuid>/roster/", views.homeroom_roster, name="homeroom_roster"),
     path("schools/<uuid:school_uuid>/roster/", views.school_roster, name="school_roster"),
     path("students/<uuid:student_uuid>/", views.student_detail, name="student_detail"),
+    # 学籍の異動
+    path(
+        "students/<uuid:student_uuid>/transfer-out/", views.student_transfer_out, name="student_transfer_out"
+    ),
+    path("students/<uuid:student_uuid>/withdraw/", views.student_withdraw, name="student_withdraw"),
+    path("schools/<uuid:school_uuid>/arrivals/new/", views.student_arrival, name="student_arrival"),
+    path("schools/<uuid:school_uuid>/year-rollover/", views.year_rollover, name="year_rollover"),
+    path(
+        "schools/<uuid:school_uuid>/year-rollover/formation.csv",
+        views.rollover_formation_csv,
+        name="rollover_formation_csv",
+    ),
+    path("enrolment/register-import/", views.register_import, name="register_import"),
 ]

@@ -6,20 +6,40 @@ whole page, so the search also works without JavaScript.
 
 from __future__ import annotations
 
+import base64
+import codecs
+import csv
+import io
 import uuid
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tsunagu.core.audit import log_access
 from tsunagu.core.policy import registry
 from tsunagu.core.views import get_visible_or_404, policy_required
-from tsunagu.org.models import Homeroom, School
+from tsunagu.core.wareki import school_year_of, wareki
+from tsunagu.org.models import Homeroom, School, SchoolYear
 from tsunagu.org.selectors import homeroom_list_current
-from tsunagu.students import selectors
-from tsunagu.students.forms import RosterSearchForm, SchoolRosterFilterForm
-from tsunagu.students.models import Student
+from tsunagu.students import imports, selectors, services
+from tsunagu.students.forms import (
+    ArrivalForm,
+    CsvUploadForm,
+    RolloverForm,
+    RosterSearchForm,
+    SchoolRosterFilterForm,
+    TransferOutForm,
+    WithdrawalForm,
+    add_service_errors,
+)
+from tsunagu.students.models import Enrolment, Student
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -71,6 +91,8 @@ def school_roster(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
         "school": school,
         "form": form,
         "roster": roster,
+        "may_enrol": registry.allows_any(request.user, School, "enrol"),
+        "may_rollover": registry.allows_any(request.user, School, "rollover"),
         "show_contacts": selectors.may_view_contacts(request.user),
         "query": form.query(),
         "today": timezone.localdate(),
@@ -91,5 +113,235 @@ def student_detail(request: HttpRequest, student_uuid: uuid.UUID) -> HttpRespons
         "student": student,
         "detail": detail,
         "may_audit": registry.allows_any(request.user, Student, "view_audit"),
+        "may_change": selectors.may_change_student(actor=request.user, student=student),
     }
     return render(request, "students/student_detail.html", context)
+
+
+# --- 学籍の異動: transfers, withdrawals, arrivals, 学齢簿 import, 年次更新 ---------------------------
+#
+# Each page checks the function-level rule by decorator (403 for a role without it) and fetches its
+# object through ``get_visible_or_404`` with the same action (404 outside the actor's school). The
+# writes are the services'; a view only turns their ValidationError into form errors.
+
+
+def _ensure_visible(model: type[Student] | type[Enrolment], actor: Any, action: str, pk: int) -> None:
+    """Inside the write's transaction: the actor must still reach what they changed, else roll back."""
+    if not model.objects.visible_to(actor, action).filter(pk=pk).exists():
+        raise PermissionDenied
+
+
+@policy_required(Student, "change")
+def student_transfer_out(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """転学: the pupil leaves for another school (in the ward: the records move with them)."""
+    student = get_visible_or_404(Student, request, student_uuid, "change")
+    current = selectors.enrolment_open_for_change(actor=request.user, student=student)
+    schools = selectors.receiving_school_choices(actor=request.user, enrolment=current)
+    form = TransferOutForm(request.POST or None, schools=schools)
+    if request.method == "POST" and current is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                event = services.enrolment_transfer_out(
+                    actor=request.user,
+                    student=student,
+                    accepted_on=data["accepted_on"],
+                    left_on=data["left_on"],
+                    receiving_school=data["receiving_school"],
+                    other_school_name=data["other_school_name"],
+                    other_school_address=data["other_school_address"],
+                    reason=data["reason"],
+                )
+                _ensure_visible(Student, request.user, "view", student.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The transfer to %(school)s was recorded (指導要録: %(day)s).")
+                % {"school": event.other_school_name, "day": wareki(event.date)},
+            )
+            return redirect("students:student_detail", student_uuid=student.uuid)
+    context = {"student": student, "current": current, "form": form}
+    return render(request, "students/transfer_out.html", context)
+
+
+@policy_required(Student, "change")
+def student_withdraw(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """退学: the withdrawal approved by the principal."""
+    student = get_visible_or_404(Student, request, student_uuid, "change")
+    current = selectors.enrolment_open_for_change(actor=request.user, student=student)
+    form = WithdrawalForm(request.POST or None)
+    if request.method == "POST" and current is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.enrolment_withdraw(
+                    actor=request.user,
+                    student=student,
+                    date=data["date"],
+                    left_on=data["left_on"],
+                    reason=data["reason"],
+                )
+                _ensure_visible(Student, request.user, "view", student.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The withdrawal was recorded."))
+            return redirect("students:student_detail", student_uuid=student.uuid)
+    context = {"student": student, "current": current, "form": form}
+    return render(request, "students/withdraw.html", context)
+
+
+@policy_required(School, "enrol")
+def student_arrival(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """転入学 / 編入学: a pupil arriving from outside the ward."""
+    school = get_visible_or_404(School, request, school_uuid, "enrol")
+    homerooms = homeroom_list_current(actor=request.user, school=school)
+    form = ArrivalForm(request.POST or None, school=school, homerooms=homerooms)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                enrolment = services.student_arrival_record(
+                    actor=request.user,
+                    school=school,
+                    kind=data["kind"],
+                    date=data["date"],
+                    grade_level=data["grade_level"],
+                    homeroom=data["homeroom"],
+                    roll_number=data["roll_number"],
+                    pupil=form.pupil(),
+                    guardian=form.guardian(),
+                    previous_school_name=data["previous_school_name"],
+                    previous_school_address=data["previous_school_address"],
+                    reason=data["reason"],
+                )
+                _ensure_visible(Enrolment, request.user, "change", enrolment.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            pupil = enrolment.student
+            messages.success(
+                request,
+                _("%(name)s was enrolled from %(day)s.")
+                % {"name": pupil.full_name, "day": wareki(enrolment.start_date)},
+            )
+            if Student.objects.visible_to(request.user, "view").filter(pk=pupil.pk).exists():
+                return redirect("students:student_detail", student_uuid=pupil.uuid)
+            return redirect("students:school_roster", school_uuid=school.uuid)
+    return render(request, "students/arrival.html", {"school": school, "form": form})
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes | None:
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        return None
+
+
+@policy_required(School, "import_register")
+def register_import(request: HttpRequest) -> HttpResponse:
+    """学齢簿 import: upload → preview of every row (problems by row and column) → confirm → written."""
+    schools = list(School.objects.visible_to(request.user, "import_register").order_by("kind", "mext_code"))
+    if request.GET.get("template"):
+        response = HttpResponse(
+            codecs.BOM_UTF8 + imports.template_csv().encode("utf-8"), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="gakureibo-template.csv"'
+        return response
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "schools": schools, "columns": imports.COLUMNS}
+    if request.method != "POST":
+        return render(request, "students/register_import.html", context)
+    if "confirm" in request.POST:
+        data = _unb64(request.POST.get("data", ""))
+        if data is None:
+            return HttpResponseBadRequest()
+        try:
+            plan = imports.register_import_commit(
+                actor=request.user, data=data, expected_digest=request.POST.get("digest", "")
+            )
+        except ValidationError as exc:
+            plan = imports.register_import_plan(actor=request.user, data=data)
+            context.update(plan=plan, data=_b64(data), errors=exc.messages)
+            return render(request, "students/register_import.html", context)
+        context.update(done=plan)
+        return render(request, "students/register_import.html", context)
+    if form.is_valid():
+        data = form.cleaned_data["file"].read()
+        plan = imports.register_import_plan(actor=request.user, data=data)
+        context.update(plan=plan, data=_b64(data))
+    return render(request, "students/register_import.html", context)
+
+
+def _rollover_years(school: School) -> QuerySet[SchoolYear]:
+    """The years a roll-over may close: this year and last (a roll-over is often run in early April)."""
+    this_year = school_year_of(timezone.localdate())
+    return SchoolYear.objects.filter(year__in=[this_year, this_year - 1]).order_by("-year")
+
+
+@policy_required(School, "rollover")
+def year_rollover(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """年次更新: the form, the 仮 run (every change listed) and the commit of exactly that run."""
+    school = get_visible_or_404(School, request, school_uuid, "rollover")
+    years = _rollover_years(school)
+    first = years.first()
+    initial = {"from_year": first, "graduation_date": first.end_date if first else None}
+    form = RolloverForm(request.POST or None, request.FILES or None, years=years, initial=initial)
+    context: dict[str, Any] = {"school": school, "form": form}
+    if request.method != "POST" or not form.is_valid():
+        return render(request, "students/year_rollover.html", context)
+    data = form.cleaned_data
+    raw = b""
+    if data.get("formation"):
+        raw = data["formation"].read()
+    elif request.POST.get("formation_data"):
+        raw = _unb64(request.POST["formation_data"]) or b""
+    formation, problems = imports.parse_formation(raw) if raw else ({}, [])
+    context.update(formation_data=_b64(raw) if raw else "", formation_problems=problems)
+    if problems:
+        return render(request, "students/year_rollover.html", context)
+    arguments = {
+        "actor": request.user,
+        "school": school,
+        "from_year": data["from_year"],
+        "graduation_date": data["graduation_date"],
+        "formation": formation,
+    }
+    try:
+        if "commit" in request.POST:
+            plan = services.year_rollover_commit(**arguments, expected_digest=request.POST.get("digest", ""))
+            context.update(done=plan)
+        else:
+            context.update(plan=services.year_rollover_plan(**arguments))
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    return render(request, "students/year_rollover.html", context)
+
+
+@policy_required(School, "rollover")
+def rollover_formation_csv(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """The class-formation table to fill in (UTF-8 with BOM, so that Excel opens it as Japanese)."""
+    school = get_visible_or_404(School, request, school_uuid, "rollover")
+    years = _rollover_years(school)
+    try:
+        year = years.filter(uuid=uuid.UUID(request.GET.get("year", ""))).first()
+    except ValueError:
+        year = None
+    year = year or years.first()
+    if year is None:
+        raise Http404
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in services.formation_template_rows(actor=request.user, school=school, from_year=year):
+        writer.writerow(row)
+    response = HttpResponse(
+        codecs.BOM_UTF8 + out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="class-formation-{year.year}.csv"'
+    return response
