@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tsunagu.core",
     "tsunagu.org",
     "tsunagu.students",
+    "tsunagu.health",
     "tsunagu.demo",
     "tsunagu.bench",
 ]

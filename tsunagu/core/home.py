@@ -156,6 +156,14 @@ def helpdesk_sections(actor: Any, assignments: list[RoleAssignment]) -> list[Sec
     return [Section("core/home/helpdesk.html", {"schools": school_list(actor=actor)})]
 
 
+def health_sections(actor: Any, assignments: list[RoleAssignment]) -> list[Section]:
+    """The health check-in cards (tsunagu.health.home): the pupil's check-in, the classes' figures,
+    talk requests waiting for an answer, the ward's counts."""
+    from tsunagu.health.home import health_cards
+
+    return [Section(template, context) for template, context in health_cards(actor, assignments)]
+
+
 #: Which roles get which section, in page order.
 SECTIONS: list[tuple[frozenset[str], SectionBuilder]] = [
     (frozenset({"homeroom_teacher", "subject_teacher", "grade_head"}), teacher_sections),
@@ -164,6 +172,7 @@ SECTIONS: list[tuple[frozenset[str], SectionBuilder]] = [
     (frozenset({"helpdesk"}), helpdesk_sections),
     (frozenset({"guardian"}), guardian_sections),
     (frozenset({"student"}), student_sections),
+    (frozenset({"student", "homeroom_teacher", "nurse", "principal", "counselor", "board"}), health_sections),
 ]
 
 

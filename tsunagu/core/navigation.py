@@ -55,6 +55,10 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
                 label = f"{label}（{school.name}）"
             entries.append((label, reverse("students:school_roster", args=[school.uuid]), "school"))
 
+    from tsunagu.health.navigation import health_nav_entries
+
+    entries += health_nav_entries(actor, assignments)
+
     path = request.path
     items = []
     for label, url, icon in entries:

@@ -64,7 +64,7 @@ def test_every_cast_member_gets_a_japanese_home_with_todays_date(as_user: Client
 
 def test_the_teacher_sees_their_class_with_its_roster(as_user: ClientAs, places: CastPlaces) -> None:
     response, html = home(as_user("teacher"))
-    assert templates_of(response) == {"core/home/teacher.html"}
+    assert templates_of(response) == {"core/home/teacher.html", "health/home/staff.html"}
     cards = response.context["sections"][0].context["homeroom_cards"]
     assert [card["homeroom"] for card in cards] == [places.homeroom]
     assert cards[0]["count"] > 0
@@ -82,7 +82,7 @@ def test_the_principal_sees_the_school_classes_staff_and_roster(
     as_user: ClientAs, places: CastPlaces
 ) -> None:
     response, html = home(as_user("principal"))
-    assert templates_of(response) == {"core/home/school.html"}
+    assert templates_of(response) == {"core/home/school.html", "health/home/staff.html"}
     section = response.context["sections"][0].context
     assert section["school"] == places.school
     assert section["pupil_total"] == sum(card["count"] for card in section["homeroom_cards"]) > 0
@@ -143,9 +143,16 @@ def test_navigation_offers_only_pages_the_actor_may_open(as_user: ClientAs, plac
     def nav(username: str) -> list[str]:
         return [item.url for item in as_user(username).get(reverse("home")).context["nav_items"]]
 
-    assert nav("teacher") == ["/", reverse("students:homeroom_roster", args=[places.homeroom.uuid])]
+    assert nav("teacher") == [
+        "/",
+        reverse("students:homeroom_roster", args=[places.homeroom.uuid]),
+        reverse("health:class_summary", args=[places.homeroom.uuid]),
+    ]
     assert reverse("students:school_roster", args=[places.school.uuid]) in nav("principal")
-    for username in ("guardian", "student", "board", "helpdesk"):
+    assert reverse("health:school_summary", args=[places.school.uuid]) in nav("principal")
+    assert nav("student") == ["/", reverse("health:pupil_checkin")]
+    assert nav("board") == ["/", reverse("health:ward_summary")]
+    for username in ("guardian", "helpdesk"):
         assert nav(username) == ["/"]
 
 
@@ -161,5 +168,6 @@ def test_the_home_page_of_the_principal_needs_a_fixed_number_of_queries(as_user:
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))
-    # session, user, role assignments, MFA factor, schools, homerooms, counts per homeroom, staff count
-    assert len(queries) == 8, [q["sql"][:120] for q in queries.captured_queries]
+    # session, user, role assignments, MFA factor, schools, homerooms, counts per homeroom, staff count,
+    # talk requests waiting for an answer (health card)
+    assert len(queries) == 9, [q["sql"][:120] for q in queries.captured_queries]

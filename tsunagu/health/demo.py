@@ -1,0 +1,225 @@
+"""Demo data of the daily health check-in: answers of every class on the last school days.
+
+Most pupils answer 晴れ or くもり with now and then a symptom; younger pupils' answers are entered by
+their teacher; a few are absent. In さくら小 4年1組 (the cast teacher's class) four pupils tell a
+story the summary should catch (issue 4 §7): one with stomach aches in the mornings, one unwell on
+Mondays, one whose mood declines over three weeks, and one who always answers 晴れ. Talk requests are
+mostly acknowledged; today one waits for the class teacher and an older one nobody answered has been
+escalated. The cast pupil (``student``) has not answered today, so the demo can start with them.
+
+Rows are written in bulk (no change history: they were never changed). The number of days depends on
+the scale, because the ``city`` ward has 50,000 pupils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tsunagu.accounts.models import RoleAssignment
+from tsunagu.demo.steps import DemoContext, demo_step
+from tsunagu.health.models import CheckInSession, HealthCheckIn, Mood, Period, Source, Symptom, TalkRequest
+from tsunagu.org.models import DayKind, Homeroom, SchoolDay
+from tsunagu.students.models import Enrolment
+
+#: School days of answers per scale (the mood decline takes three weeks at the demo's ``small`` scale;
+#: the ``tiny`` ward of the tests, seeded once per test process, keeps it short).
+DAYS_BY_SCALE = {"tiny": 8, "small": 30, "city": 3}
+BATCH = 2000
+MOODS = [Mood.SUNNY, Mood.CLOUDY, Mood.RAINY, Mood.STORMY]
+MOOD_WEIGHTS = [55, 31, 10, 4]
+COMMON_SYMPTOMS = [Symptom.SLEEPY, Symptom.TIRED, Symptom.RUNNY_NOSE, Symptom.COUGH, Symptom.HEADACHE]
+RARE_SYMPTOMS = [Symptom.STOMACH_ACHE, Symptom.SORE_THROAT, Symptom.FEVER, Symptom.NAUSEA, Symptom.INJURY]
+COMMENTS = [
+    "きのう夜ふかしした",
+    "朝ごはんを食べていない",
+    "週末にサッカーの試合があった",
+    "妹が熱を出した",
+    "楽しみな行事がある",
+]
+
+
+def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _school_days(ctx: DemoContext, count: int) -> dict[int, list[dt.date]]:
+    """The last ``count`` instructional days up to today of each school, oldest first."""
+    days: dict[int, list[dt.date]] = defaultdict(list)
+    rows = (
+        SchoolDay.objects.filter(
+            school__in=list(ctx.schools.values()),
+            kind=DayKind.INSTRUCTIONAL,
+            date__gte=ctx.school_year.start_date,
+            date__lte=ctx.today,
+        )
+        .order_by("school_id", "-date")
+        .values_list("school_id", "date")
+    )
+    for school_id, day in rows:
+        if len(days[school_id]) < count:
+            days[school_id].append(day)
+    return {school_id: sorted(found) for school_id, found in days.items()}
+
+
+def _story_pupils(ctx: DemoContext, enrolments: list[Any]) -> dict[int, str]:
+    """Four pupils of さくら小 4年1組 (not the cast's own child, not under 住所秘匿) and their story."""
+    sakura = ctx.schools.get("sakura")
+    if sakura is None:
+        return {}
+    room = Homeroom.objects.filter(
+        school=sakura, school_year=ctx.school_year, grade_level__code="P4", name="1組"
+    ).first()
+    if room is None:
+        return {}
+    candidates = [
+        e
+        for e in sorted(enrolments, key=lambda e: (e.roll_number or 0, e.student_id))
+        if e.homeroom_id == room.pk and e.student.user_id is None and not e.student.address_protected
+    ]
+    stories = ["stomach_mornings", "unwell_mondays", "declining", "always_sunny"]
+    return {e.student_id: story for e, story in zip(candidates, stories, strict=False)}
+
+
+def _answer(
+    ctx: DemoContext, story: str | None, day: dt.date, index: int, total: int
+) -> tuple[str, list[str]]:
+    """Mood and symptoms of one pupil on one day (``index`` of ``total`` days, oldest first)."""
+    rng = ctx.rng
+    if story == "always_sunny":
+        return Mood.SUNNY, []
+    if story == "stomach_mornings":
+        return rng.choice([Mood.CLOUDY, Mood.CLOUDY, Mood.RAINY]), [Symptom.STOMACH_ACHE]
+    if story == "unwell_mondays" and day.weekday() == 0:
+        return Mood.RAINY, rng.choice([[Symptom.HEADACHE, Symptom.TIRED], [Symptom.TIRED], [Symptom.NAUSEA]])
+    if story == "declining":
+        # Three weeks from 晴れ to かみなり: the last three mornings are all 雨 or かみなり.
+        step = min(3, (index * 4) // max(total, 1))
+        if index >= total - 3:
+            step = max(step, 2)
+        return MOODS[step], [Symptom.TIRED] if step >= 2 else []
+    mood = rng.choices(MOODS, MOOD_WEIGHTS)[0]
+    symptoms: list[str] = []
+    roll = rng.random()
+    if roll < 0.10:
+        symptoms = [rng.choice(COMMON_SYMPTOMS)]
+    elif roll < 0.13:
+        symptoms = [rng.choice(RARE_SYMPTOMS)]
+    return mood, symptoms
+
+
+@demo_step(order=40)
+def health_check_ins(ctx: DemoContext) -> None:
+    """Morning check-ins of every class for the last school days (see the module docstring)."""
+    count = DAYS_BY_SCALE.get(ctx.scale, 10)
+    days_by_school = _school_days(ctx, count)
+    if not days_by_school:
+        return
+    enrolments = list(
+        Enrolment.objects.filter(
+            school_year=ctx.school_year, homeroom__isnull=False, school__in=list(days_by_school)
+        )
+        .select_related("student__user", "grade_level")
+        .order_by("homeroom_id", "roll_number", "student_id")
+    )
+    teachers = {
+        a.homeroom_id: a.user_id
+        for a in RoleAssignment.objects.filter(role="homeroom_teacher", school_year=ctx.school_year).order_by(
+            "pk"
+        )
+    }
+    helpers: dict[int, list[tuple[int, str]]] = defaultdict(list)  # school → [(user, role)] for talks
+    for a in RoleAssignment.objects.filter(
+        Q(role__in=["nurse", "principal"]), school_year=ctx.school_year, school__in=list(days_by_school)
+    ).order_by("role", "pk"):
+        if a.school_id is not None:
+            helpers[a.school_id].append((a.user_id, a.role))
+    stories = _story_pupils(ctx, enrolments)
+    today = ctx.today
+
+    sessions: dict[tuple[int, dt.date], CheckInSession] = {}
+    for e in enrolments:
+        for day in days_by_school.get(e.school_id, []):
+            key = (e.homeroom_id, day)
+            if key not in sessions:
+                sessions[key] = CheckInSession(
+                    school_id=e.school_id, homeroom_id=e.homeroom_id, date=day, period=Period.MORNING
+                )
+    CheckInSession.objects.bulk_create(list(sessions.values()), batch_size=BATCH)
+
+    check_ins: list[HealthCheckIn] = []
+    talk_plans: list[
+        tuple[int, int, str, dt.date, bool]
+    ] = []  # (check-in index, user, role, day, acknowledged)
+    for e in enrolments:
+        school_days = days_by_school.get(e.school_id, [])
+        story = stories.get(e.student_id)
+        is_cast_pupil = e.student.user_id is not None and e.student.user.username == "student"
+        teacher = teachers.get(e.homeroom_id)
+        for index, day in enumerate(school_days):
+            if day < e.start_date or (e.end_date and day > e.end_date):
+                continue
+            if day == today and (is_cast_pupil or (story is None and ctx.rng.random() < 0.3)):
+                continue  # not answered yet this morning
+            mood, symptoms = _answer(ctx, story, day, index, len(school_days))
+            absent = story is None and ctx.rng.random() < 0.03
+            younger = e.grade_level.stage == "P" and e.grade_level.number == 1
+            source = Source.TEACHER if absent or younger else Source.PUPIL
+            comment = ""
+            if absent:
+                mood, symptoms, comment = (
+                    "",
+                    [ctx.rng.choice([Symptom.FEVER, Symptom.COUGH])],
+                    "欠席（保護者より連絡）",
+                )
+            elif ctx.rng.random() < 0.02:
+                comment = ctx.rng.choice(COMMENTS)
+            seen = day < today
+            check_ins.append(
+                HealthCheckIn(
+                    session=sessions[(e.homeroom_id, day)],
+                    student_id=e.student_id,
+                    mood=mood,
+                    symptoms=symptoms,
+                    comment=comment,
+                    source=source,
+                    entered_by_id=teacher if source == Source.TEACHER else e.student.user_id,
+                    seen_at=_at(day, 8, 45) if seen and teacher else None,
+                    seen_by_id=teacher if seen else None,
+                )
+            )
+            wants_talk = mood == Mood.STORMY and ctx.rng.random() < 0.25
+            if story == "declining" and index == len(school_days) - 1:
+                wants_talk = True  # today: waiting for the class teacher
+            if wants_talk and teacher and mood:
+                to_nurse = ctx.rng.random() < 0.3 and helpers.get(e.school_id)
+                user, role = helpers[e.school_id][0] if to_nurse else (teacher, "homeroom_teacher")
+                acknowledged = day < today - dt.timedelta(days=1) and ctx.rng.random() < 0.9
+                if story == "declining":
+                    acknowledged = False
+                talk_plans.append((len(check_ins) - 1, user, role, day, acknowledged))
+    HealthCheckIn.objects.bulk_create(check_ins, batch_size=BATCH)
+
+    talks = []
+    for index, user, role, day, acknowledged in talk_plans:
+        check_in = check_ins[index]
+        respond_by = _at(day, 9, 30)
+        talks.append(
+            TalkRequest(
+                check_in=check_in,
+                student_id=check_in.student_id,
+                school_id=check_in.session.school_id,
+                requested_of_id=user,
+                requested_role=role,
+                respond_by=respond_by,
+                acknowledged_at=_at(day, 8, 50) if acknowledged else None,
+                acknowledged_by_id=user if acknowledged else None,
+                # Requests of past days nobody acknowledged were escalated when they fell due.
+                escalated_at=respond_by if not acknowledged and day < today else None,
+            )
+        )
+    TalkRequest.objects.bulk_create(talks, batch_size=BATCH)

@@ -1,0 +1,405 @@
+"""Reads of the daily health check-in. Every selector takes the ``actor`` and narrows with ``visible_to``.
+
+The class summary is built with a fixed number of queries whatever the size of the class (the
+roster, the sessions, the check-ins, the talk requests, the recent moods); the school summary the
+same for the whole school.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tsunagu.health.models import BAD_MOODS, CheckInSession, HealthCheckIn, Mood, Period, TalkRequest
+from tsunagu.health.services import TalkOption, is_school_day, pupil_enrolment, talk_options
+from tsunagu.org.models import Homeroom, School
+from tsunagu.students.models import Enrolment, Student
+from tsunagu.students.selectors import enrolled_on
+
+#: Bad moods on this many consecutive morning check-ins put a pupil on the watch list (HEALTH.md §1).
+STREAK_DAYS = 3
+#: Ward-wide counts below this are shown as "fewer than 5" (small numbers identify children).
+SUPPRESS_BELOW = 5
+
+
+def checkin_today() -> dt.date:
+    """The day check-in pages show: today in the school's time zone (a seam for tests)."""
+    return timezone.localdate()
+
+
+def uses_furigana(enrolment: Enrolment | None) -> bool:
+    """Pupils of grades 1–3 of an elementary school read kanji with furigana."""
+    return bool(enrolment and enrolment.grade_level.stage == "P" and enrolment.grade_level.number <= 3)
+
+
+# --- the pupil's page ---------------------------------------------------------------------------------
+
+
+@dataclass
+class PupilPeriod:
+    """One session of the pupil's day as the pupil sees it."""
+
+    period: str
+    session: CheckInSession | None
+    check_in: HealthCheckIn | None
+    talk: TalkRequest | None
+
+    @property
+    def is_open(self) -> bool:
+        """The pupil can answer it now."""
+        return self.check_in is None and (self.period == Period.MORNING or self.session is not None)
+
+
+@dataclass
+class PupilDay:
+    """What the pupil's check-in page needs."""
+
+    pupil: Student | None
+    enrolment: Enrolment | None
+    furigana: bool
+    is_school_day: bool = False
+    periods: list[PupilPeriod] = field(default_factory=list)
+    talk_options: list[TalkOption] = field(default_factory=list)
+
+    @property
+    def next_open(self) -> PupilPeriod | None:
+        """The session to answer now: the morning first, then an afternoon the teacher has opened."""
+        if not self.is_school_day:
+            return None
+        return next((p for p in self.periods if p.is_open), None)
+
+    @property
+    def answered(self) -> list[PupilPeriod]:
+        return [p for p in self.periods if p.check_in is not None]
+
+
+def pupil_day_get(*, actor: Any, day: dt.date) -> PupilDay:
+    """The logged-in pupil's check-ins of ``day`` with their "seen" acknowledgements (seven queries)."""
+    pupil = Student.objects.visible_to(actor, "view").filter(user=actor).first()
+    if pupil is None:
+        return PupilDay(pupil=None, enrolment=None, furigana=False)
+    enrolment = pupil_enrolment(actor=actor, student=pupil, day=day)
+    result = PupilDay(pupil=pupil, enrolment=enrolment, furigana=uses_furigana(enrolment))
+    if enrolment is None or enrolment.homeroom is None:
+        return result
+    result.is_school_day = is_school_day(enrolment.school_id, day)
+    sessions = {
+        s.period: s
+        for s in CheckInSession.objects.visible_to(actor, "view").filter(
+            homeroom=enrolment.homeroom, date=day
+        )
+    }
+    check_ins = {
+        c.session_id: c
+        for c in HealthCheckIn.objects.visible_to(actor, "view").filter(
+            student=pupil, session__in=list(sessions.values())
+        )
+    }
+    talks = {
+        t.check_in_id: t
+        for t in TalkRequest.objects.visible_to(actor, "view")
+        .filter(check_in__in=list(check_ins.values()))
+        .select_related("requested_of", "acknowledged_by")
+    }
+    for period in Period.values:
+        session = sessions.get(period)
+        check_in = check_ins.get(session.pk) if session else None
+        result.periods.append(
+            PupilPeriod(
+                period=period,
+                session=session,
+                check_in=check_in,
+                talk=talks.get(check_in.pk) if check_in else None,
+            )
+        )
+    result.talk_options = talk_options(enrolment=enrolment, day=day)
+    return result
+
+
+# --- the class summary ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PupilLine:
+    """One pupil on the class summary and on the teacher's entry screen."""
+
+    student: Student
+    roll_number: int | None
+    check_in: HealthCheckIn | None = None
+    talk: TalkRequest | None = None
+    bad_streak: bool = False
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.check_in and self.check_in.needs_attention)
+
+
+@dataclass
+class ClassSummary:
+    """Today's check-in of one homeroom for one period, as the actor may see it."""
+
+    homeroom: Homeroom
+    day: dt.date
+    period: str
+    session: CheckInSession | None
+    afternoon_open: bool
+    lines: list[PupilLine]
+    #: Guardians' absence reports with symptoms (attendance app); empty until it joins.
+    absence_reports: list[Any] = field(default_factory=list)
+
+    @property
+    def not_answered(self) -> list[PupilLine]:
+        return [line for line in self.lines if line.check_in is None]
+
+    @property
+    def attention(self) -> list[PupilLine]:
+        """Pupils who reported symptoms or a bad mood."""
+        return [line for line in self.lines if line.needs_attention]
+
+    @property
+    def talk_lines(self) -> list[PupilLine]:
+        return [line for line in self.lines if line.talk is not None]
+
+    @property
+    def streaks(self) -> list[PupilLine]:
+        return [line for line in self.lines if line.bad_streak]
+
+    @property
+    def answered_count(self) -> int:
+        return len(self.lines) - len(self.not_answered)
+
+    @property
+    def unseen_count(self) -> int:
+        return sum(1 for line in self.lines if line.check_in is not None and line.check_in.seen_at is None)
+
+    @property
+    def check_ins(self) -> list[HealthCheckIn]:
+        """Every check-in shown (for the access log)."""
+        return [line.check_in for line in self.lines if line.check_in is not None]
+
+
+def class_lines(*, actor: Any, homeroom: Homeroom, day: dt.date) -> list[PupilLine]:
+    """The pupils of ``homeroom`` on ``day`` by roll number (one query). Pupils of a special-needs class
+    who join it as their 交流学級 check in with their own class and are not listed."""
+    enrolments = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(enrolled_on(day), homeroom=homeroom)
+        .select_related("student")
+        .order_by("roll_number", "student__family_name_kana", "student__given_name_kana")
+    )
+    return [PupilLine(student=e.student, roll_number=e.roll_number) for e in enrolments]
+
+
+def class_summary_get(
+    *, actor: Any, homeroom: Homeroom, day: dt.date, period: str = Period.MORNING
+) -> ClassSummary:
+    """The live class summary: who has not answered, who reported symptoms or a bad mood, who asked
+    to talk (requests the actor may see), and who had a bad mood on the last three mornings.
+
+    At most six queries whatever the size of the class.
+    """
+    lines = class_lines(actor=actor, homeroom=homeroom, day=day)
+    sessions = {
+        s.period: s
+        for s in CheckInSession.objects.visible_to(actor, "view").filter(homeroom=homeroom, date=day)
+    }
+    session = sessions.get(period)
+    by_student = {line.student.pk: line for line in lines}
+    if session is not None:
+        check_ins = HealthCheckIn.objects.visible_to(actor, "view").filter(
+            session=session, student_id__in=list(by_student)
+        )
+        for check_in in check_ins:
+            by_student[check_in.student_id].check_in = check_in
+        talks = TalkRequest.objects.visible_to(actor, "view").filter(
+            check_in__session=session, student_id__in=list(by_student)
+        )
+        for talk in talks.select_related("requested_of", "acknowledged_by"):
+            by_student[talk.student_id].talk = talk
+    _mark_streaks(actor=actor, homeroom=homeroom, day=day, by_student=by_student)
+    # TODO(attendance): when tsunagu.attendance lands, fill ``absence_reports`` here with the guardians'
+    # absence reports of ``day`` for this homeroom that carry symptoms (read through
+    # ``AbsenceReport.objects.visible_to(actor, "view")``), so the summary shows them with the
+    # check-ins (issue 4 §1, last point).
+    return ClassSummary(
+        homeroom=homeroom,
+        day=day,
+        period=period,
+        session=session,
+        afternoon_open=Period.AFTERNOON in sessions,
+        lines=lines,
+    )
+
+
+def _mark_streaks(*, actor: Any, homeroom: Homeroom, day: dt.date, by_student: dict[int, PupilLine]) -> None:
+    """Flag pupils whose answers on the class's last ``STREAK_DAYS`` mornings were all 雨 or かみなり."""
+    dates = list(
+        CheckInSession.objects.visible_to(actor, "view")
+        .filter(homeroom=homeroom, period=Period.MORNING, date__lte=day)
+        .order_by("-date")
+        .values_list("date", flat=True)[:STREAK_DAYS]
+    )
+    if len(dates) < STREAK_DAYS:
+        return
+    bad: dict[int, int] = defaultdict(int)
+    rows = HealthCheckIn.objects.visible_to(actor, "view").filter(
+        session__homeroom=homeroom,
+        session__period=Period.MORNING,
+        session__date__in=dates,
+        student_id__in=list(by_student),
+        mood__in=list(BAD_MOODS),
+    )
+    for student_id in rows.values_list("student_id", flat=True):
+        bad[student_id] += 1
+    for student_id, count in bad.items():
+        if count >= STREAK_DAYS:
+            by_student[student_id].bad_streak = True
+
+
+# --- the school summary (nurse, principal) -------------------------------------------------------------
+
+
+@dataclass
+class ClassTile:
+    """One homeroom's figures on the school summary."""
+
+    homeroom: Homeroom
+    pupils: int = 0
+    answered: int = 0
+    attention: int = 0
+
+
+@dataclass
+class SchoolSummary:
+    """Today's morning check-in across a school, for the nurse and the principal."""
+
+    school: School
+    day: dt.date
+    tiles: list[ClassTile]
+    attention: list[HealthCheckIn]
+    talks: list[TalkRequest]
+
+    @property
+    def escalated(self) -> list[TalkRequest]:
+        return [t for t in self.talks if t.escalated_at and t.acknowledged_at is None]
+
+    @property
+    def open_talks(self) -> list[TalkRequest]:
+        return [t for t in self.talks if t.acknowledged_at is None and not t.escalated_at]
+
+    @property
+    def check_ins(self) -> list[HealthCheckIn]:
+        return self.attention
+
+
+def school_summary_get(
+    *, actor: Any, school: School, day: dt.date, homerooms: list[Homeroom]
+) -> SchoolSummary:
+    """Per class: pupils, answers and pupils needing attention; the school's list of pupils reporting
+    symptoms or a bad mood; today's talk requests and unacknowledged older ones. Four queries.
+
+    ``homerooms`` are the school's homerooms this year as the actor sees them.
+    """
+    tiles = {h.pk: ClassTile(homeroom=h) for h in homerooms}
+    counts = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(enrolled_on(day), homeroom_id__in=list(tiles))
+        .values("homeroom_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in counts:
+        tiles[row["homeroom_id"]].pupils = row["n"]
+    attention = []
+    check_ins = (
+        HealthCheckIn.objects.visible_to(actor, "view")
+        .filter(session__school=school, session__date=day, session__period=Period.MORNING)
+        .select_related("student", "session__homeroom__grade_level")
+        .order_by(
+            "session__homeroom__grade_level__order", "session__homeroom__order", "student__family_name_kana"
+        )
+    )
+    for check_in in check_ins:
+        tile = tiles.get(check_in.session.homeroom_id)
+        if tile is not None:
+            tile.answered += 1
+        if check_in.needs_attention:
+            attention.append(check_in)
+            if tile is not None:
+                tile.attention += 1
+    talks = list(
+        TalkRequest.objects.visible_to(actor, "view")
+        .filter(school=school)
+        .filter(Q(check_in__session__date=day) | Q(acknowledged_at__isnull=True))
+        .select_related(
+            "student", "requested_of", "acknowledged_by", "check_in__session__homeroom__grade_level"
+        )
+        .order_by("-escalated_at", "respond_by")
+    )
+    return SchoolSummary(school=school, day=day, tiles=list(tiles.values()), attention=attention, talks=talks)
+
+
+# --- staff inbox and the board ------------------------------------------------------------------------
+
+
+def open_talk_requests(*, actor: Any) -> list[TalkRequest]:
+    """Unacknowledged talk requests the actor may acknowledge, escalated first (for home pages)."""
+    return list(
+        TalkRequest.objects.visible_to(actor, "acknowledge")
+        .filter(acknowledged_at__isnull=True)
+        .select_related(
+            "student", "requested_of", "acknowledged_by", "check_in__session__homeroom__grade_level"
+        )
+        .order_by("-escalated_at", "respond_by")[:50]
+    )
+
+
+@dataclass
+class WardRow:
+    """One school's morning figures for the board; ``None`` where a count is suppressed."""
+
+    school: School
+    answered: int | None
+    bad_mood: int | None
+    symptoms: int | None
+
+
+def _suppress(n: int) -> int | None:
+    return n if n == 0 or n >= SUPPRESS_BELOW else None
+
+
+def ward_aggregates(*, actor: Any, schools: list[School], day: dt.date) -> list[WardRow]:
+    """Morning check-in counts per school for the board: answers, bad moods, symptoms (one query).
+
+    Counted under the ``count`` action, which grants no right to rows; counts from 1 to 4 are
+    suppressed so that no child can be singled out.
+    """
+    rows = (
+        HealthCheckIn.objects.visible_to(actor, "count")
+        .filter(session__school__in=schools, session__date=day, session__period=Period.MORNING)
+        .values("session__school")
+        .annotate(
+            answered=Count("id"),
+            bad=Count("id", filter=Q(mood__in=[Mood.RAINY, Mood.STORMY])),
+            symptomatic=Count("id", filter=~Q(symptoms=[])),
+        )
+        .order_by()
+    )
+    by_school = {r["session__school"]: r for r in rows}
+    result = []
+    for school in schools:
+        r = by_school.get(school.pk, {"answered": 0, "bad": 0, "symptomatic": 0})
+        result.append(
+            WardRow(
+                school=school,
+                answered=_suppress(r["answered"]),
+                bad_mood=_suppress(r["bad"]),
+                symptoms=_suppress(r["symptomatic"]),
+            )
+        )
+    return result
