@@ -749,12 +749,12 @@ def year_rollover_commit(
     plan = year_rollover_plan(
         actor=actor, school=school, from_year=from_year, graduation_date=graduation_date, formation=formation
     )
+    if plan.is_empty:
+        return plan  # already rolled over (a second click on the confirm button lands here too)
     if expected_digest is not None and plan.digest != expected_digest:
         raise ValidationError(
             _("The roster has changed since the preview was made. Check the new preview and confirm again.")
         )
-    if plan.is_empty:
-        return plan
     to_year = next_school_year(from_year, create=True)
     assert to_year is not None
     grades = {g.code: g for g in GradeLevel.objects.all()}
