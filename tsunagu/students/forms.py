@@ -282,3 +282,14 @@ class RolloverForm(forms.Form):
 
     def clean_formation(self) -> Any:
         return _small_file(self.cleaned_data.get("formation"))
+
+
+class PlacementForm(forms.Form):
+    """学級への配置: the class (of the pupil's school, grade and year) and the roll number."""
+
+    homeroom = HomeroomChoiceField(label=_("Class"), queryset=Homeroom.objects.none())
+    roll_number = forms.IntegerField(label=_("Roll number"), required=False, min_value=1, max_value=99)
+
+    def __init__(self, *args: Any, homerooms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["homeroom"]).queryset = homerooms

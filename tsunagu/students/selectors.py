@@ -418,3 +418,17 @@ def _kinds_teaching(grade: GradeLevel) -> list[str]:
     if grade.stage == "P":
         return [SchoolKind.ELEMENTARY, SchoolKind.COMPULSORY]
     return [SchoolKind.JUNIOR_HIGH, SchoolKind.COMPULSORY]
+
+
+def placement_homeroom_choices(*, actor: Any, enrolment: Enrolment | None) -> QuerySet[Homeroom]:
+    """The classes a pupil without one may be placed in: the actor's school's classes of the pupil's
+    grade and year, and its special-needs classes."""
+    if enrolment is None:
+        return Homeroom.objects.none()
+    return (
+        Homeroom.objects.visible_to(actor, "view")
+        .filter(school=enrolment.school_id, school_year=enrolment.school_year_id)
+        .filter(Q(grade_level=enrolment.grade_level_id) | Q(is_special_needs=True))
+        .select_related("grade_level")
+        .order_by("is_special_needs", "order")
+    )

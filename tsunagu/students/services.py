@@ -90,13 +90,17 @@ def next_school_year(year: SchoolYear, *, create: bool) -> SchoolYear | None:
     return following
 
 
-def grade_after(grade: GradeLevel, school: School) -> GradeLevel | None:
+def grade_after(
+    grade: GradeLevel, school: School, grades: dict[str, GradeLevel] | None = None
+) -> GradeLevel | None:
     """The grade a pupil of ``grade`` is promoted to at ``school``, or None when ``grade`` is the top
-    grade the school teaches (the pupil graduates)."""
+    grade the school teaches (the pupil graduates). ``grades`` (by code) saves a query per call."""
     codes = school.grade_codes
     index = codes.index(grade.code) if grade.code in codes else -1
     if index < 0 or index + 1 >= len(codes):
         return None
+    if grades is not None:
+        return grades[codes[index + 1]]
     return GradeLevel.objects.get(code=codes[index + 1])
 
 
@@ -299,6 +303,53 @@ def enrolment_withdraw(
         reason=reason,
         recorded_by=actor,
     )
+
+
+# --- 学級への配置 (placing a pupil in a class) --------------------------------------------------
+
+
+@transaction.atomic
+def enrolment_homeroom_assign(
+    *, actor: Any, student: Student, homeroom: Homeroom, roll_number: int | None = None
+) -> Enrolment:
+    """Place a pupil who has no class yet — typically one who arrived by a transfer inside the ward or
+    from the 学齢簿 without a class — in ``homeroom`` of their school, grade and year. The enrolment's
+    blank class is filled in (the change is kept by the enrolment's history); a pupil who already has
+    a class is refused: a change of class is not a placement."""
+    enrolment = _open_enrolment_for_change(actor, student)
+    errors: dict[str, list[str]] = {}
+    _require(
+        enrolment.homeroom_id is None,
+        "homeroom",
+        _("The pupil already has a class."),
+        errors,
+    )
+    _require(
+        homeroom.school_id == enrolment.school_id
+        and homeroom.school_year_id == enrolment.school_year_id
+        and (homeroom.is_special_needs or homeroom.grade_level_id == enrolment.grade_level_id),
+        "homeroom",
+        _("Choose a class of this school in that grade and school year."),
+        errors,
+    )
+    if roll_number is not None and not homeroom.is_special_needs:
+        taken = (
+            Enrolment.objects.visible_to(actor, "change")
+            .filter(homeroom=homeroom, roll_number=roll_number, end_date__isnull=True)
+            .exists()
+        )
+        _require(
+            not taken,
+            "roll_number",
+            _("Roll number %(n)s is already used in %(homeroom)s.")
+            % {"n": roll_number, "homeroom": homeroom.display_name},
+            errors,
+        )
+    _raise_if(errors)
+    enrolment.homeroom = homeroom
+    enrolment.roll_number = None if homeroom.is_special_needs else roll_number
+    enrolment.save(update_fields=["homeroom", "roll_number", "updated_at"])
+    return enrolment
 
 
 # --- 転入学 / 編入学 ----------------------------------------------------------------------------
@@ -617,6 +668,7 @@ def year_rollover_plan(
         Homeroom.objects.filter(school=school, school_year=from_year).select_related("grade_level")
     )
     special_rooms = {r.name: r for r in this_years_rooms if r.is_special_needs}
+    grades = {g.code: g for g in GradeLevel.objects.all()}
     homerooms: dict[tuple[str, str], NewHomeroom] = {}
 
     def need(grade_code: str, name: str, order: int, special: bool) -> tuple[str, str]:
@@ -640,11 +692,11 @@ def year_rollover_plan(
             graduates=False,
         )
         changes.append(change)
-        if e.start_date > graduation_date:
-            errors.append(_("%(name)s joined after the graduation date.") % {"name": e.student.full_name})
-        target = grade_after(e.grade_level, school)
+        target = grade_after(e.grade_level, school, grades)
         if target is None:
             change.graduates = True
+            if e.start_date > graduation_date:
+                errors.append(_("%(name)s joined after the graduation date.") % {"name": e.student.full_name})
             continue
         change.to_grade_code, change.to_grade = target.code, target.name
         name, roll = formation.get(e.student.uuid, ("", None))

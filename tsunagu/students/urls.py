@@ -14,6 +14,7 @@ urlpatterns = [
         "students/<uuid:student_uuid>/transfer-out/", views.student_transfer_out, name="student_transfer_out"
     ),
     path("students/<uuid:student_uuid>/withdraw/", views.student_withdraw, name="student_withdraw"),
+    path("students/<uuid:student_uuid>/place/", views.student_place, name="student_place"),
     path("schools/<uuid:school_uuid>/arrivals/new/", views.student_arrival, name="student_arrival"),
     path("schools/<uuid:school_uuid>/year-rollover/", views.year_rollover, name="year_rollover"),
     path(

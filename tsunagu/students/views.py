@@ -32,6 +32,7 @@ from tsunagu.students import imports, selectors, services
 from tsunagu.students.forms import (
     ArrivalForm,
     CsvUploadForm,
+    PlacementForm,
     RolloverForm,
     RosterSearchForm,
     SchoolRosterFilterForm,
@@ -191,6 +192,32 @@ def student_withdraw(request: HttpRequest, student_uuid: uuid.UUID) -> HttpRespo
             return redirect("students:student_detail", student_uuid=student.uuid)
     context = {"student": student, "current": current, "form": form}
     return render(request, "students/withdraw.html", context)
+
+
+@policy_required(Student, "change")
+def student_place(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """学級への配置: put a pupil who has no class yet (after a transfer or the 学齢簿) in one."""
+    student = get_visible_or_404(Student, request, student_uuid, "change")
+    current = selectors.enrolment_open_for_change(actor=request.user, student=student)
+    homerooms = selectors.placement_homeroom_choices(actor=request.user, enrolment=current)
+    form = PlacementForm(request.POST or None, homerooms=homerooms)
+    if request.method == "POST" and current is not None and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.enrolment_homeroom_assign(
+                    actor=request.user,
+                    student=student,
+                    homeroom=form.cleaned_data["homeroom"],
+                    roll_number=form.cleaned_data["roll_number"],
+                )
+                _ensure_visible(Student, request.user, "view", student.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The pupil was placed in the class."))
+            return redirect("students:student_detail", student_uuid=student.uuid)
+    context = {"student": student, "current": current, "form": form}
+    return render(request, "students/place.html", context)
 
 
 @policy_required(School, "enrol")

@@ -235,3 +235,44 @@ def test_an_arrival_with_missing_facts_shows_japanese_errors(as_user: ClientAs, 
     response = as_user("office").post(arrival_url(places.school), {"kind": "transfer_in"})
     assert response.status_code == 200
     assert "このフィールドは必須です" in response.content.decode()
+
+
+# --- 学級への配置 ------------------------------------------------------------------------------------
+
+
+def test_the_receiving_school_places_a_transferred_pupil_in_a_class(
+    as_user: ClientAs, places: CastPlaces, ward: Any
+) -> None:
+    pupil, kaede = places.pupil, ward.schools["kaede"]
+    enrolment = current_of(pupil)
+    today = timezone.localdate()
+    if today <= enrolment.start_date:
+        pytest.skip("the school year has only just begun")
+    as_user("office").post(
+        transfer_url(pupil),
+        {"accepted_on": today.isoformat(), "receiving_school": kaede.pk, "reason": "転居"},
+    )
+    place_url = reverse("students:student_place", args=[pupil.uuid])
+    assert as_user("office").get(place_url).status_code == 404  # さくら小 may no longer change the pupil
+    receiving = as_user(principal_of(kaede))
+    assert (
+        reverse("students:student_place", args=[pupil.uuid])
+        in receiving.get(detail_url(pupil)).content.decode()
+    )
+    form = receiving.get(place_url).context["form"]
+    rooms = list(form.fields["homeroom"].queryset)
+    assert rooms and all(r.school_id == kaede.pk for r in rooms)
+    room = next(r for r in rooms if not r.is_special_needs)
+    with system_scope(reason="test finds a used roll number"):
+        used = (
+            Enrolment.objects.filter(homeroom=room, end_date__isnull=True)
+            .values_list("roll_number", flat=True)
+            .first()
+        )
+    refused = receiving.post(place_url, {"homeroom": room.pk, "roll_number": used})
+    assert "すでに使われています" in str(refused.context["form"].errors)
+    done = receiving.post(place_url, {"homeroom": room.pk, "roll_number": 30})
+    assert done.status_code == 302
+    placed = current_of(pupil)
+    assert placed.homeroom_id == room.pk and placed.roll_number == 30 and placed.school_id == kaede.pk
+    assert "すでに" in receiving.get(place_url).content.decode()  # placed: no second placement

@@ -296,3 +296,26 @@ def test_a_bad_formation_table_is_reported_by_row(as_user: ClientAs, ward: Any) 
     problems = response.context["formation_problems"]
     assert [(p.row, p.column) for p in problems] == [(2, "児童生徒ID")]
     assert "ひな形の児童生徒IDではありません" in response.content.decode()
+
+
+def test_a_pupil_arriving_after_the_graduation_ceremony_is_still_promoted(ward: Any) -> None:
+    sakura, year = ward.schools["sakura"], ward.school_year
+    graduation = year.end_date - dt.timedelta(days=12)
+    with system_scope(reason="test picks a grade"):
+        p3 = Homeroom.objects.get(school=sakura, school_year=year, grade_level__code="P3", name="1組")
+    arrival = services.student_arrival_record(
+        actor=principal(),
+        school=sakura,
+        kind=EventKind.TRANSFER_IN,
+        date=graduation + dt.timedelta(days=3),
+        grade_level=p3.grade_level,
+        homeroom=p3,
+        pupil=services.PupilData("春野", "陽", "はるの", "よう", "M", dt.date(year.year - 9, 5, 1)),
+        previous_school_name="みなと市立ひばり小学校",
+        reason="転居",
+    )
+    plan = services.year_rollover_plan(
+        actor=principal(), school=sakura, from_year=year, graduation_date=graduation
+    )
+    change = next(c for c in plan.changes if c.enrolment_id == arrival.pk)
+    assert not change.graduates and change.to_class == "4年1組"
