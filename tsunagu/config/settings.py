@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "tsunagu.org",
     "tsunagu.students",
     "tsunagu.health",
+    "tsunagu.attendance",
     "tsunagu.demo",
     "tsunagu.bench",
 ]

@@ -6,6 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tsunagu.core.urls")),
     path("", include("tsunagu.students.urls")),
+    path("attendance/", include("tsunagu.attendance.urls")),
     path("health/", include("tsunagu.health.urls")),
     path("audit/", include("tsunagu.core.audit_urls")),
     path("accounts/", include("allauth.urls")),

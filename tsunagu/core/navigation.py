@@ -55,6 +55,29 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
                 label = f"{label}（{school.name}）"
             entries.append((label, reverse("students:school_roster", args=[school.uuid]), "school"))
 
+    if registry.allows_any(actor, "org.Homeroom", "take_attendance"):
+        own = {a.homeroom.pk: a.homeroom for a in assignments if a.role == "homeroom_teacher" and a.homeroom}
+        for homeroom in own.values():
+            entries.append(
+                (
+                    _("Attendance %(homeroom)s") % {"homeroom": homeroom.display_name},
+                    reverse("attendance:daily", args=[homeroom.uuid]),
+                    "clipboard",
+                )
+            )
+
+    if registry.allows_any(actor, "org.School", "view_attendance"):
+        alert_roles = set(registry.rules_for("org.School", "view_attendance"))
+        alert_schools = {a.school.pk: a.school for a in assignments if a.role in alert_roles and a.school}
+        for school in alert_schools.values():
+            label = _("Attendance alerts")
+            if len(alert_schools) > 1:
+                label = f"{label}（{school.name}）"
+            entries.append((label, reverse("attendance:school_alerts", args=[school.uuid]), "alert"))
+
+    if registry.allows_any(actor, "students.Student", "report_absence"):
+        entries.append((_("Absence report"), reverse("attendance:report_new"), "calendar"))
+
     from tsunagu.health.navigation import health_nav_entries
 
     entries += health_nav_entries(actor, assignments)

@@ -146,13 +146,16 @@ def test_navigation_offers_only_pages_the_actor_may_open(as_user: ClientAs, plac
     assert nav("teacher") == [
         "/",
         reverse("students:homeroom_roster", args=[places.homeroom.uuid]),
+        reverse("attendance:daily", args=[places.homeroom.uuid]),
         reverse("health:class_summary", args=[places.homeroom.uuid]),
     ]
     assert reverse("students:school_roster", args=[places.school.uuid]) in nav("principal")
+    assert reverse("attendance:school_alerts", args=[places.school.uuid]) in nav("principal")
     assert reverse("health:school_summary", args=[places.school.uuid]) in nav("principal")
     assert nav("student") == ["/", reverse("health:pupil_checkin")]
     assert nav("board") == ["/", reverse("health:ward_summary")]
-    for username in ("guardian", "helpdesk"):
+    assert nav("guardian") == ["/", reverse("attendance:report_new")]
+    for username in ("helpdesk",):
         assert nav(username) == ["/"]
 
 

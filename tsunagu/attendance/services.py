@@ -1,0 +1,372 @@
+"""Writes to the 出席簿: the daily register, closures, guardians' reports and the board's code list.
+
+Each service checks the actor's right through the policy registry, validates with messages in
+Japanese (``ValidationError``), runs in one transaction and checks, before it commits, that what
+it wrote is still visible to the actor (otherwise it rolls back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tsunagu.attendance.models import (
+    DEFAULT_CODES,
+    AbsenceReport,
+    AttendanceCode,
+    AttendanceMark,
+    Closure,
+    ClosureScope,
+    Mark,
+    RegisterDay,
+    ReportKind,
+    ReportReason,
+    ReportStatus,
+    Symptom,
+)
+from tsunagu.attendance.selectors import attendance_codes, day_status
+from tsunagu.core.audit import audit_event
+from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
+from tsunagu.org.models import Board, GradeLevel, Homeroom, School, SchoolYear
+from tsunagu.students.models import Enrolment, Student
+
+
+@dataclass(frozen=True)
+class MarkEntry:
+    """What the teacher chose for one pupil: the kind, a time (arrival for 遅刻, leaving for 早退;
+    ``left_at`` when a late pupil also left early) and a detail (disease for 出席停止 by infection,
+    place for 出席扱い, otherwise the reason)."""
+
+    student_id: int
+    kind: str
+    time: dt.time | None = None
+    left_at: dt.time | None = None
+    detail: str = ""
+
+
+@dataclass
+class RegisterSaved:
+    """What saving a day changed."""
+
+    marks_written: int
+    marks_removed: int
+    reports_confirmed: int
+
+
+def _require(queryset: Any, actor: Any, action: str, message: str) -> None:
+    if not queryset.visible_to(actor, action).exists():
+        raise PermissionDenied(message)
+
+
+def _validate_entry(entry: MarkEntry, labels: dict[str, str], active: set[str]) -> list[str]:
+    """The problems of one entry, in Japanese (empty when it is fine)."""
+    errors = []
+    if entry.kind not in labels:
+        return ["出欠の種別が正しくありません。"]
+    if entry.kind not in active:
+        errors.append(f"「{labels[entry.kind]}」は教育委員会の設定で使われていません。")
+    if entry.kind == Mark.LATE and entry.time is None:
+        errors.append("遅刻には登校した時刻を入れてください。")
+    if entry.kind == Mark.EARLY_LEAVE and entry.time is None:
+        errors.append("早退には下校した時刻を入れてください。")
+    if entry.kind == Mark.SUSPENDED_INFECTION and not entry.detail.strip():
+        errors.append("出席停止（感染症）には病名を入れてください。")
+    if entry.kind == Mark.SUSPENDED_OTHER and not entry.detail.strip():
+        errors.append("出席停止（その他）には理由を入れてください。")
+    if entry.kind == Mark.DEEMED_PRESENT and not entry.detail.strip():
+        errors.append("出席扱いには学習した場所（教育支援センター等）を入れてください。")
+    if entry.time and entry.left_at and entry.left_at <= entry.time:
+        errors.append("下校時刻は登校時刻より後にしてください。")
+    if len(entry.detail) > 200:
+        errors.append("理由・病名・場所は200字以内にしてください。")
+    return errors
+
+
+def _mark_fields(entry: MarkEntry) -> dict[str, Any]:
+    detail = entry.detail.strip()
+    fields: dict[str, Any] = {
+        "kind": entry.kind,
+        "arrived_at": entry.time if entry.kind == Mark.LATE else None,
+        "left_at": entry.time if entry.kind == Mark.EARLY_LEAVE else None,
+        "disease": "",
+        "reason": "",
+        "place": "",
+    }
+    if entry.kind == Mark.LATE and entry.left_at:
+        fields["left_at"] = entry.left_at
+    if entry.kind == Mark.SUSPENDED_INFECTION:
+        fields["disease"] = detail[:60]
+    elif entry.kind == Mark.DEEMED_PRESENT:
+        fields["place"] = detail[:100]
+    else:
+        fields["reason"] = detail
+    return fields
+
+
+@transaction.atomic
+def register_day_save(
+    *, actor: Any, homeroom: Homeroom, day: dt.date, entries: list[MarkEntry], today: dt.date | None = None
+) -> RegisterSaved:
+    """Save the class's register for ``day``: one entry per pupil (a pupil left out stays as they were).
+
+    Present pupils have no mark (an earlier mark is removed); pending reports of the pupils saved are
+    confirmed; the day is remembered as taken. Refused on a day that is not an instructional day, in
+    the future, or closed; every pupil must be enrolled in the class that day.
+    """
+    _require(
+        Homeroom.objects.filter(pk=homeroom.pk),
+        actor,
+        "take_attendance",
+        "この学級の出席簿は入力できません。",
+    )
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError("先の日付の出欠は入力できません。")
+    status = day_status(homeroom=homeroom, day=day)
+    if not status.is_instructional:
+        raise ValidationError("この日は授業日ではありません。")
+    if status.closure is not None:
+        raise ValidationError(f"この日は{status.closure.get_scope_display()}のため入力できません。")
+
+    codes = attendance_codes(board=homeroom.school.board_id)
+    labels = {c.kind: c.label for c in codes}
+    active = {c.kind for c in codes if c.is_active} | {Mark.PRESENT}
+    enrolled = set(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day), homeroom=homeroom, start_date__lte=day)
+        .values_list("student_id", flat=True)
+    )
+    errors: dict[str, list[str]] = {}
+    for entry in entries:
+        problems = _validate_entry(entry, labels, active)
+        if entry.student_id not in enrolled:
+            problems.insert(0, "この日にこの学級に在籍していない児童生徒です。")
+        if problems:
+            errors[str(entry.student_id)] = problems
+    if errors:
+        raise ValidationError(errors)
+
+    ids = [e.student_id for e in entries]
+    existing = {
+        m.student_id: m
+        for m in AttendanceMark.objects.visible_to(actor, "change").filter(student_id__in=ids, date=day)
+    }
+    written = removed = 0
+    saved_ids: list[int] = []
+    for entry in entries:
+        mark = existing.get(entry.student_id)
+        if entry.kind == Mark.PRESENT:
+            if mark is not None:
+                mark.delete()
+                removed += 1
+            continue
+        fields = _mark_fields(entry)
+        if mark is None:
+            mark = AttendanceMark(
+                student_id=entry.student_id, school_id=homeroom.school_id, homeroom=homeroom, date=day
+            )
+        elif all(getattr(mark, k) == v for k, v in fields.items()):
+            continue
+        for key, value in fields.items():
+            setattr(mark, key, value)
+        mark.recorded_by = actor
+        mark.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                mark.save()
+        except IntegrityError as exc:
+            # The pupil already has a mark that day that this actor may not change (entered in the
+            # class the pupil was in before a move that day): the register of that class wins.
+            raise ValidationError(
+                {
+                    str(entry.student_id): [
+                        "この日の出欠はほかの学級で入力済みです。学校の管理者に確認してください。"
+                    ]
+                }
+            ) from exc
+        saved_ids.append(mark.pk)
+        written += 1
+
+    confirmed = (
+        AbsenceReport.objects.visible_to(actor, "confirm")
+        .filter(student_id__in=ids, date=day, status=ReportStatus.PENDING)
+        .update(status=ReportStatus.CONFIRMED, confirmed_by=actor, confirmed_at=timezone.now())
+    )
+    taken, created = RegisterDay.objects.visible_to(actor, "change").get_or_create(
+        homeroom=homeroom, date=day, defaults={"taken_by": actor}
+    )
+    if not created:
+        taken.taken_by = actor
+        taken.save(update_fields=["taken_by", "updated_at"])
+
+    # What was written must still be the actor's to change; otherwise roll everything back.
+    if AttendanceMark.objects.visible_to(actor, "change").filter(pk__in=saved_ids).count() != len(saved_ids):
+        raise WriteOutOfScope({"model": "attendance.AttendanceMark", "action": "change", "day": str(day)})
+    return RegisterSaved(marks_written=written, marks_removed=removed, reports_confirmed=confirmed)
+
+
+# --- closures ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def closure_create(
+    *,
+    actor: Any,
+    school: School,
+    scope: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    reason: str,
+    grade_level: GradeLevel | None = None,
+    homeroom: Homeroom | None = None,
+) -> Closure:
+    """Enter a 臨時休業 (whole school), 学年閉鎖 (``grade_level``) or 学級閉鎖 (``homeroom``) once; the
+    register and the totals apply it to every pupil it covers. Principal of the school only."""
+    _require(
+        School.objects.filter(pk=school.pk),
+        actor,
+        "manage_closures",
+        "この学校の休業・閉鎖は入力できません。",
+    )
+    if end_date < start_date:
+        raise ValidationError({"end_date": "最終日は初日と同じか後の日にしてください。"})
+    year = SchoolYear.objects.filter(start_date__lte=start_date, end_date__gte=start_date).first()
+    if year is None or end_date > year.end_date:
+        raise ValidationError({"end_date": "休業・閉鎖は一つの年度の中で入力してください。"})
+    if not reason.strip():
+        raise ValidationError({"reason": "理由を入れてください。"})
+    if scope == ClosureScope.SCHOOL:
+        grade_level = homeroom = None
+    elif scope == ClosureScope.GRADE:
+        if grade_level is None:
+            raise ValidationError({"grade_level": "学年閉鎖には学年を選んでください。"})
+        homeroom = None
+    elif scope == ClosureScope.HOMEROOM:
+        if homeroom is None or homeroom.school_id != school.pk or homeroom.school_year_id != year.pk:
+            raise ValidationError({"homeroom": "学級閉鎖にはこの学校・この年度の学級を選んでください。"})
+        grade_level = homeroom.grade_level
+    else:
+        raise ValidationError({"scope": "休業・閉鎖の範囲が正しくありません。"})
+    overlapping = Closure.objects.filter(
+        school=school, start_date__lte=end_date, end_date__gte=start_date, scope=scope
+    ).filter(Q(homeroom=homeroom) if homeroom else Q(grade_level=grade_level))
+    if overlapping.exists():
+        raise ValidationError("同じ範囲の休業・閉鎖が、この期間にすでに入力されています。")
+    closure = Closure(
+        school=school,
+        school_year=year,
+        scope=scope,
+        grade_level=grade_level,
+        homeroom=homeroom,
+        start_date=start_date,
+        end_date=end_date,
+        reason=reason.strip(),
+        created_by=actor,
+    )
+    closure.full_clean()
+    closure.save()
+    ensure_visible_after_write(actor, closure, "view")
+    audit_event(kind="closure_created", actor=actor, detail={"closure": closure.uuid, "scope": scope})
+    return closure
+
+
+# --- guardians' reports -----------------------------------------------------------------------
+
+#: Reports may be sent for today and up to this many days ahead.
+REPORT_DAYS_AHEAD = 14
+
+
+@transaction.atomic
+def absence_report_create(
+    *,
+    actor: Any,
+    student: Student,
+    day: dt.date,
+    kind: str,
+    reason: str,
+    symptoms: list[str] | None = None,
+    temperature: Decimal | None = None,
+    time: dt.time | None = None,
+    note: str = "",
+    today: dt.date | None = None,
+) -> AbsenceReport:
+    """A guardian reports an absence, late arrival or early leave of their own child for one school day.
+
+    A newer report for the same day replaces a pending one (the old one is withdrawn). The report
+    becomes a pending mark on the teacher's daily screen.
+    """
+    _require(
+        Student.objects.filter(pk=student.pk), actor, "report_absence", "この児童生徒の欠席連絡はできません。"
+    )
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if day < today:
+        errors["day"] = "過ぎた日の連絡はできません。学校に電話で連絡してください。"
+    elif day > today + dt.timedelta(days=REPORT_DAYS_AHEAD):
+        errors["day"] = f"連絡できるのは{REPORT_DAYS_AHEAD}日先までです。"
+    if kind not in ReportKind.values:
+        errors["kind"] = "連絡の種類を選んでください。"
+    if reason not in ReportReason.values:
+        errors["reason"] = "理由を選んでください。"
+    symptoms = list(dict.fromkeys(symptoms or []))
+    if any(s not in Symptom.values for s in symptoms):
+        errors["symptoms"] = "症状の選択が正しくありません。"
+    if temperature is not None and not Decimal("34") <= temperature <= Decimal("43"):
+        errors["temperature"] = "体温は34.0〜43.0の間で入れてください。"
+    if kind in {ReportKind.LATE, ReportKind.EARLY_LEAVE} and time is None:
+        errors["time"] = "遅刻・早退には時刻を入れてください。"
+    if len(note) > 300:
+        errors["note"] = "連絡事項は300字以内にしてください。"
+    enrolment = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day), student=student, start_date__lte=day)
+        .first()
+    )
+    if enrolment is None and "day" not in errors:
+        errors["day"] = "この日に在籍している学校がありません。"
+    if errors:
+        raise ValidationError(errors)
+    assert enrolment is not None
+    AbsenceReport.objects.visible_to(actor, "withdraw").filter(
+        student=student, date=day, status=ReportStatus.PENDING
+    ).update(status=ReportStatus.WITHDRAWN)
+    report = AbsenceReport(
+        student=student,
+        school_id=enrolment.school_id,
+        homeroom_id=enrolment.homeroom_id,
+        date=day,
+        kind=kind,
+        reason=reason,
+        symptoms=symptoms,
+        temperature=temperature,
+        time=time if kind != ReportKind.ABSENCE else None,
+        note=note.strip(),
+        reported_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    ensure_visible_after_write(actor, report, "view")
+    return report
+
+
+# --- the code list ----------------------------------------------------------------------------
+
+
+def attendance_codes_seed(*, board: Board) -> int:
+    """Give ``board`` the common code list (病, 事, 停, 忌 …) to adapt; kinds it already has are kept.
+    Returns the number of codes created."""
+    have = set(AttendanceCode.objects.filter(board=board).values_list("kind", flat=True))
+    new = [
+        AttendanceCode(board=board, kind=kind, symbol=symbol, label=label, key=key, order=order)
+        for order, (kind, symbol, label, key) in enumerate(DEFAULT_CODES)
+        if kind not in have
+    ]
+    AttendanceCode.objects.bulk_create(new)
+    return len(new)

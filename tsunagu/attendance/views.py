@@ -1,0 +1,268 @@
+"""Attendance pages. Thin: access by decorator and ``get_visible_or_404``, reads in selectors, writes in
+services. Every page works without JavaScript; the daily screen's keys are an extra (attendance.js).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.attendance import selectors, services
+from tsunagu.attendance.forms import AbsenceReportForm, ClosureForm
+from tsunagu.attendance.models import AbsenceReport, Closure, Mark
+from tsunagu.core.audit import log_access
+from tsunagu.core.policy import registry
+from tsunagu.core.views import get_visible_or_404, policy_required
+from tsunagu.org.models import Homeroom, School
+
+_HOMEROOMS = Homeroom.objects.select_related("school", "school_year", "grade_level")
+
+
+def _day_param(request: HttpRequest, default: dt.date) -> dt.date:
+    raw = request.POST.get("date") or request.GET.get("date") or ""
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return default
+
+
+def _time(raw: str) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@policy_required(Homeroom, "take_attendance")
+def daily(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
+    """The day's register of one class on one screen: everyone present unless changed; guardians'
+    reports pre-filled as pending marks; saving confirms them."""
+    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "take_attendance", queryset=_HOMEROOMS)
+    today = timezone.localdate()
+    day = _day_param(request, today)
+    register = selectors.daily_register_get(actor=request.user, homeroom=homeroom, day=day)
+    errors: dict[str, list[str]] = {}
+    form_errors: list[str] = []
+    if request.method == "POST":
+        entries = []
+        for row in register.rows:
+            key = str(row.student.uuid)
+            entries.append(
+                services.MarkEntry(
+                    student_id=row.student.pk,
+                    kind=request.POST.get(f"kind-{key}", Mark.PRESENT),
+                    time=_time(request.POST.get(f"time-{key}", "")),
+                    left_at=_time(request.POST.get(f"left-{key}", "")),
+                    detail=request.POST.get(f"detail-{key}", "").strip(),
+                )
+            )
+            # Keep what the teacher chose on the page if it has to be shown again with errors.
+            row.kind, row.time, row.detail = entries[-1].kind, entries[-1].time, entries[-1].detail
+        try:
+            saved = services.register_day_save(
+                actor=request.user, homeroom=homeroom, day=day, entries=entries
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for row in register.rows:
+                    for error in exc.error_dict.get(str(row.student.pk), []):
+                        row.errors.extend(error.messages)
+                        errors[str(row.student.uuid)] = row.errors
+                if not errors:
+                    form_errors = list(exc.messages)
+            else:
+                form_errors = list(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Saved the register of %(day)s (%(n)s marks changed, %(r)s reports confirmed).")
+                % {
+                    "day": day.isoformat(),
+                    "n": saved.marks_written + saved.marks_removed,
+                    "r": saved.reports_confirmed,
+                },
+            )
+            return redirect(f"{request.path}?date={day.isoformat()}")
+    reports = [r.report for r in register.rows if r.report is not None]
+    if reports:
+        log_access(actor=request.user, records=reports, request=request, fields=AbsenceReport.class_i_fields)
+    context = {
+        "homeroom": homeroom,
+        "register": register,
+        "day": day,
+        "today": today,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+        "errors": errors,
+        "form_errors": form_errors,
+        "needs_time": [Mark.LATE, Mark.EARLY_LEAVE],
+        "status": 400 if errors or form_errors else 200,
+    }
+    return render(request, "attendance/daily.html", context, status=context["status"])
+
+
+@policy_required(Homeroom, "view_attendance")
+def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
+    """出席簿 of one class for one month: pupils × days with symbols, monthly and cumulative totals."""
+    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
+    today = timezone.localdate()
+    year, month = today.year, today.month
+    raw = request.GET.get("month", "")
+    try:
+        parsed = dt.date.fromisoformat(f"{raw}-01")
+        year, month = parsed.year, parsed.month
+    except ValueError:
+        pass
+    if not homeroom.school_year.contains(dt.date(year, month, 1)):
+        first = homeroom.school_year.start_date
+        last = min(homeroom.school_year.end_date, today)
+        year, month = (last.year, last.month) if last >= first else (first.year, first.month)
+    register = selectors.register_month_get(actor=request.user, homeroom=homeroom, year=year, month=month)
+    first = register.month_start
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    following = register.month_end + dt.timedelta(days=1)
+    context = {
+        "homeroom": homeroom,
+        "register": register,
+        "codes": selectors.attendance_codes(board=homeroom.school.board_id),
+        "previous_month": previous if homeroom.school_year.contains(previous) else None,
+        "next_month": following if homeroom.school_year.contains(following) else None,
+        "may_take": Homeroom.objects.filter(pk=homeroom.pk)
+        .visible_to(request.user, "take_attendance")
+        .exists(),
+        "today": today,
+    }
+    return render(request, "attendance/register_month.html", context)
+
+
+@policy_required(Homeroom, "view_attendance")
+def homeroom_alerts(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
+    """Pupils of one class absent 7 school days in a row, or approaching 30 days absent this year."""
+    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
+    alerts = selectors.absence_alerts(actor=request.user, school=homeroom.school, homeroom=homeroom)
+    return render(
+        request,
+        "attendance/alerts.html",
+        {"alerts": alerts, "school": homeroom.school, "homeroom": homeroom, "title": homeroom.display_name},
+    )
+
+
+@policy_required(School, "view_attendance")
+def school_alerts(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """The whole school's attendance alerts (施行令 §20: 7 consecutive days; 30 days in the year)."""
+    school = get_visible_or_404(School, request, school_uuid, "view_attendance")
+    alerts = selectors.absence_alerts(actor=request.user, school=school)
+    return render(
+        request,
+        "attendance/alerts.html",
+        {"alerts": alerts, "school": school, "homeroom": None, "title": school.name},
+    )
+
+
+@policy_required(School, "view_attendance")
+def closures(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """臨時休業・学年閉鎖・学級閉鎖 of the school this year; the principal enters new ones here."""
+    school = get_visible_or_404(School, request, school_uuid, "view_attendance")
+    may_manage = School.objects.filter(pk=school.pk).visible_to(request.user, "manage_closures").exists()
+    homerooms = selectors.homeroom_list_for_attendance(actor=request.user, school=school)
+    form = ClosureForm(request.POST if request.method == "POST" else None, homerooms=homerooms)
+    if request.method == "POST":
+        school = get_visible_or_404(School, request, school_uuid, "manage_closures")
+        if form.is_valid():
+            try:
+                services.closure_create(
+                    actor=request.user,
+                    school=school,
+                    scope=form.cleaned_data["scope"],
+                    start_date=form.cleaned_data["start_date"],
+                    end_date=form.cleaned_data["end_date"],
+                    reason=form.cleaned_data["reason"],
+                    grade_level=form.chosen_grade(),
+                    homeroom=form.chosen_homeroom(),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The closure was saved."))
+                return redirect(request.path)
+    today = timezone.localdate()
+    listed = (
+        Closure.objects.visible_to(request.user, "view")
+        .filter(school=school, end_date__gte=today - dt.timedelta(days=365))
+        .select_related("grade_level", "homeroom__grade_level")
+        .order_by("-start_date")
+    )
+    return render(
+        request,
+        "attendance/closures.html",
+        {"school": school, "closures": listed, "form": form, "may_manage": may_manage},
+        status=400 if form.errors else 200,
+    )
+
+
+def _add_errors(form: ClosureForm | AbsenceReportForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@policy_required("students.Student", "report_absence")
+def report_new(request: HttpRequest) -> HttpResponse:
+    """欠席連絡 from a guardian: absence, late arrival or early leave of their own child."""
+    today = timezone.localdate()
+    children = selectors.reportable_children(actor=request.user)
+    form = AbsenceReportForm(request.POST or None, children=children, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.absence_report_create(
+                actor=request.user,
+                student=form.chosen_child(),
+                day=data["day"],
+                kind=data["kind"],
+                reason=data["reason"],
+                symptoms=data["symptoms"],
+                temperature=data["temperature"],
+                time=data["time"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thank you. The school has received your report."))
+            return redirect(reverse("attendance:report_list"))
+    return render(
+        request,
+        "attendance/report_form.html",
+        {"form": form, "children": children},
+        status=400 if form.errors else 200,
+    )
+
+
+@policy_required(AbsenceReport, "view")
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Absence reports of the last 30 days the actor may see (a guardian: their children's)."""
+    reports = selectors.absence_report_list(actor=request.user)
+    if reports:
+        log_access(actor=request.user, records=reports, request=request, fields=AbsenceReport.class_i_fields)
+    return render(
+        request,
+        "attendance/report_list.html",
+        {
+            "reports": reports,
+            "may_report": registry.allows_any(request.user, "students.Student", "report_absence"),
+        },
+    )
