@@ -874,9 +874,16 @@ def year_rollover_commit(
             )
         )
     # Close first: a pupil may have only one open enrolment (a database constraint).
-    bulk_update_with_history(
-        closed, Enrolment, ["end_date"], batch_size=500, default_user=actor, manager=scoped
-    )
+    # One UPDATE per end date (not a CASE per row, which is what bulk_update writes), then the
+    # history rows in bulk, as bulk_update_with_history would.
+    by_end: dict[dt.date, list[int]] = defaultdict(list)
+    for enrolment in closed:
+        assert enrolment.end_date is not None
+        by_end[enrolment.end_date].append(enrolment.pk)
+    for end, pks in by_end.items():
+        for start in range(0, len(pks), 500):
+            scoped.filter(pk__in=pks[start : start + 500]).update(end_date=end)
+    Enrolment.history.bulk_history_create(closed, batch_size=500, update=True, default_user=actor)
     bulk_create_with_history(opened, Enrolment, batch_size=500, default_user=actor)
     events += [
         EnrolmentEvent(

@@ -93,6 +93,10 @@ def test_the_roll_over_promotes_graduates_and_creates_next_year(ward: Any) -> No
                 assert not Enrolment.objects.filter(student=old.student_id, school_year=next_year).exists()
                 continue
             assert old.end_date == year.end_date  # closed, not overwritten
+            latest = Enrolment.history.filter(id=old.pk).order_by("-history_id").first()
+            assert (
+                latest.end_date == year.end_date and latest.history_user == principal()
+            )  # the change is logged
             new = Enrolment.objects.select_related("grade_level", "homeroom").get(
                 student=old.student_id, end_date__isnull=True
             )
