@@ -112,6 +112,18 @@ def _answer(
     return mood, symptoms
 
 
+def _talk_state(ctx: DemoContext, day: dt.date, story: str | None) -> str:
+    """What became of a talk request: today's wait; of the last days some are escalated and still
+    open; older ones were acknowledged in time, or escalated and then taken up by the nurse."""
+    if day >= ctx.today:
+        return "open"
+    if story == "declining":
+        return "escalated"
+    if day >= ctx.today - dt.timedelta(days=3):
+        return "acknowledged" if ctx.rng.random() < 0.8 else "escalated"
+    return "acknowledged" if ctx.rng.random() < 0.9 else "escalated_then_seen"
+
+
 @demo_step(order=40)
 def health_check_ins(ctx: DemoContext) -> None:
     """Morning check-ins of every class for the last school days (see the module docstring)."""
@@ -152,9 +164,8 @@ def health_check_ins(ctx: DemoContext) -> None:
     CheckInSession.objects.bulk_create(list(sessions.values()), batch_size=BATCH)
 
     check_ins: list[HealthCheckIn] = []
-    talk_plans: list[
-        tuple[int, int, str, dt.date, bool]
-    ] = []  # (check-in index, user, role, day, acknowledged)
+    # (index of the check-in, user asked, their role, day, what became of it)
+    talk_plans: list[tuple[int, int, str, dt.date, str]] = []
     for e in enrolments:
         school_days = days_by_school.get(e.school_id, [])
         story = stories.get(e.student_id)
@@ -192,22 +203,22 @@ def health_check_ins(ctx: DemoContext) -> None:
                     seen_by_id=teacher if seen else None,
                 )
             )
-            wants_talk = mood == Mood.STORMY and ctx.rng.random() < 0.25
+            wants_talk = story is None and mood == Mood.STORMY and ctx.rng.random() < 0.25
             if story == "declining" and index == len(school_days) - 1:
                 wants_talk = True  # today: waiting for the class teacher
             if wants_talk and teacher and mood:
-                to_nurse = ctx.rng.random() < 0.3 and helpers.get(e.school_id)
+                to_nurse = story is None and ctx.rng.random() < 0.3 and helpers.get(e.school_id)
                 user, role = helpers[e.school_id][0] if to_nurse else (teacher, "homeroom_teacher")
-                acknowledged = day < today - dt.timedelta(days=1) and ctx.rng.random() < 0.9
-                if story == "declining":
-                    acknowledged = False
-                talk_plans.append((len(check_ins) - 1, user, role, day, acknowledged))
+                talk_plans.append((len(check_ins) - 1, user, role, day, _talk_state(ctx, day, story)))
     HealthCheckIn.objects.bulk_create(check_ins, batch_size=BATCH)
 
     talks = []
-    for index, user, role, day, acknowledged in talk_plans:
+    for index, user, role, day, state in talk_plans:
         check_in = check_ins[index]
         respond_by = _at(day, 9, 30)
+        nurse = next((u for u, r in helpers.get(check_in.session.school_id, []) if r == "nurse"), user)
+        acknowledged_by = {"acknowledged": user, "escalated_then_seen": nurse}.get(state)
+        acknowledged_at = {"acknowledged": _at(day, 8, 50), "escalated_then_seen": _at(day, 9, 50)}.get(state)
         talks.append(
             TalkRequest(
                 check_in=check_in,
@@ -216,10 +227,9 @@ def health_check_ins(ctx: DemoContext) -> None:
                 requested_of_id=user,
                 requested_role=role,
                 respond_by=respond_by,
-                acknowledged_at=_at(day, 8, 50) if acknowledged else None,
-                acknowledged_by_id=user if acknowledged else None,
-                # Requests of past days nobody acknowledged were escalated when they fell due.
-                escalated_at=respond_by if not acknowledged and day < today else None,
+                acknowledged_at=acknowledged_at,
+                acknowledged_by_id=acknowledged_by,
+                escalated_at=respond_by if state in {"escalated", "escalated_then_seen"} else None,
             )
         )
     TalkRequest.objects.bulk_create(talks, batch_size=BATCH)

@@ -133,6 +133,7 @@ class PupilLine:
     check_in: HealthCheckIn | None = None
     talk: TalkRequest | None = None
     bad_streak: bool = False
+    absence_report: Any = None  # a guardian's 欠席連絡 of the day (tsunagu.attendance)
 
     @property
     def needs_attention(self) -> bool:
@@ -149,7 +150,7 @@ class ClassSummary:
     session: CheckInSession | None
     afternoon_open: bool
     lines: list[PupilLine]
-    #: Guardians' absence reports with symptoms (attendance app); empty until it joins.
+    #: Guardians' absence, late and early-leave reports of the day (tsunagu.attendance), with symptoms.
     absence_reports: list[Any] = field(default_factory=list)
 
     @property
@@ -182,6 +183,10 @@ class ClassSummary:
         """Every check-in shown (for the access log)."""
         return [line.check_in for line in self.lines if line.check_in is not None]
 
+    @property
+    def report_lines(self) -> list[PupilLine]:
+        return [line for line in self.lines if line.absence_report is not None]
+
 
 def class_lines(*, actor: Any, homeroom: Homeroom, day: dt.date) -> list[PupilLine]:
     """The pupils of ``homeroom`` on ``day`` by roll number (one query). Pupils of a special-needs class
@@ -199,9 +204,10 @@ def class_summary_get(
     *, actor: Any, homeroom: Homeroom, day: dt.date, period: str = Period.MORNING
 ) -> ClassSummary:
     """The live class summary: who has not answered, who reported symptoms or a bad mood, who asked
-    to talk (requests the actor may see), and who had a bad mood on the last three mornings.
+    to talk (requests the actor may see), who had a bad mood on the last three mornings, and the
+    guardians' absence reports of the day.
 
-    At most six queries whatever the size of the class.
+    At most seven queries whatever the size of the class.
     """
     lines = class_lines(actor=actor, homeroom=homeroom, day=day)
     sessions = {
@@ -219,13 +225,10 @@ def class_summary_get(
         talks = TalkRequest.objects.visible_to(actor, "view").filter(
             check_in__session=session, student_id__in=list(by_student)
         )
-        for talk in talks.select_related("requested_of", "acknowledged_by"):
+        for talk in talks.select_related("requested_of", "acknowledged_by", "check_in__session"):
             by_student[talk.student_id].talk = talk
     _mark_streaks(actor=actor, homeroom=homeroom, day=day, by_student=by_student)
-    # TODO(attendance): when tsunagu.attendance lands, fill ``absence_reports`` here with the guardians'
-    # absence reports of ``day`` for this homeroom that carry symptoms (read through
-    # ``AbsenceReport.objects.visible_to(actor, "view")``), so the summary shows them with the
-    # check-ins (issue 4 §1, last point).
+    reports = _absence_reports(actor=actor, homeroom=homeroom, day=day, by_student=by_student)
     return ClassSummary(
         homeroom=homeroom,
         day=day,
@@ -233,7 +236,27 @@ def class_summary_get(
         session=session,
         afternoon_open=Period.AFTERNOON in sessions,
         lines=lines,
+        absence_reports=reports,
     )
+
+
+def _absence_reports(
+    *, actor: Any, homeroom: Homeroom, day: dt.date, by_student: dict[int, PupilLine]
+) -> list[Any]:
+    """The guardians' reports of ``day`` for pupils of the class, as the actor may see them (one query):
+    they belong in the same picture as the check-ins (HEALTH.md §1)."""
+    from tsunagu.attendance.models import AbsenceReport, ReportStatus
+
+    reports = list(
+        AbsenceReport.objects.visible_to(actor, "view")
+        .filter(homeroom=homeroom, date=day, student_id__in=list(by_student))
+        .exclude(status=ReportStatus.WITHDRAWN)
+        .order_by("created_at")
+    )
+    for report in reports:
+        line = by_student[report.student_id]
+        line.absence_report = report
+    return reports
 
 
 def _mark_streaks(*, actor: Any, homeroom: Homeroom, day: dt.date, by_student: dict[int, PupilLine]) -> None:

@@ -143,7 +143,14 @@ def class_summary(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespons
     period = _period(request)
     services.talk_requests_escalate(actor=request.user, school=homeroom.school)
     summary = selectors.class_summary_get(actor=request.user, homeroom=homeroom, day=day, period=period)
-    _log_reads(request, [*summary.check_ins, *(line.talk for line in summary.talk_lines if line.talk)])
+    _log_reads(
+        request,
+        [
+            *summary.check_ins,
+            *(line.talk for line in summary.talk_lines if line.talk),
+            *summary.absence_reports,
+        ],
+    )
     context = {
         "homeroom": homeroom,
         "summary": summary,
@@ -154,6 +161,7 @@ def class_summary(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespons
         .exists(),
         "may_mark_seen": registry.allows_any(request.user, HealthCheckIn, "mark_seen"),
         "poll_seconds": POLL_SECONDS,
+        "today": day,
     }
     if _is_htmx(request):
         return render(request, "health/_partials/class_summary_live.html", context)
@@ -245,7 +253,7 @@ def school_summary(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse
     ]
     summary = selectors.school_summary_get(actor=request.user, school=school, day=day, homerooms=homerooms)
     _log_reads(request, [*summary.attention, *summary.talks])
-    context = {"school": school, "summary": summary, "poll_seconds": POLL_SECONDS}
+    context = {"school": school, "summary": summary, "poll_seconds": POLL_SECONDS, "today": day}
     if _is_htmx(request):
         return render(request, "health/_partials/school_summary_live.html", context)
     return render(request, "health/school_summary.html", context)

@@ -97,8 +97,8 @@ def test_the_class_summary_costs_the_same_queries_for_any_class_size(size: int, 
         summary = selectors.class_summary_get(actor=teacher, homeroom=hs.room, day=day)
     assert len(summary.attention) == size
     # The roster, the sessions, the check-ins, the talk requests, the last mornings' dates (with fewer
-    # than three mornings the streak query is skipped).
-    assert len(queries) == 5
+    # than three mornings the streak query is skipped), the guardians' absence reports.
+    assert len(queries) == 6
 
 
 def test_the_pupils_day_shows_the_answer_and_the_acknowledgements(hs: HealthSchool, day: dt.date) -> None:
@@ -160,3 +160,30 @@ def test_the_inbox_lists_open_requests_for_the_chosen_person(hs: HealthSchool, d
     assert [t.student for t in selectors.open_talk_requests(actor=hs.teacher)] == [hs.pupils[2]]
     assert {t.student for t in selectors.open_talk_requests(actor=hs.nurse)} == set(hs.pupils[2:4])
     assert selectors.open_talk_requests(actor=hs.office) == []
+
+
+def test_guardians_absence_reports_join_the_class_summary(hs: HealthSchool, day: dt.date) -> None:
+    from decimal import Decimal
+
+    from tsunagu.attendance.models import AbsenceReport, ReportStatus
+
+    absent, withdrawn = hs.pupils[4], hs.pupils[5]
+    with system_scope(reason="test: guardians report absences"):
+        for pupil, status in ((absent, ReportStatus.PENDING), (withdrawn, ReportStatus.WITHDRAWN)):
+            AbsenceReport.objects.create(
+                student=pupil,
+                school=hs.school,
+                homeroom=hs.room,
+                date=day,
+                kind="absence",
+                reason="illness",
+                symptoms=["fever", "cough"],
+                temperature=Decimal("38.2"),
+                status=status,
+            )
+    for actor in (hs.teacher, hs.nurse, hs.principal):
+        summary = selectors.class_summary_get(actor=actor, homeroom=hs.room, day=day)
+        assert [line.student for line in summary.report_lines] == [absent]
+        assert summary.absence_reports[0].symptoms == ["fever", "cough"]
+    for actor in (hs.office, hs.outsider, hs.other_teacher):
+        assert selectors.class_summary_get(actor=actor, homeroom=hs.room, day=day).absence_reports == []

@@ -259,3 +259,19 @@ def test_marking_seen_keeps_the_first_acknowledgement(hs: HealthSchool, day: dt.
             HealthCheckIn.objects.filter(session__school=hs.school).values_list("student_id", "seen_by")
         )
     assert seen_by == {hs.pupils[0].pk: hs.teacher.pk, hs.pupils[1].pk: hs.nurse.pk}
+
+
+def test_the_periodic_command_escalates_what_is_due(hs: HealthSchool, day: dt.date) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    talk = _talk(hs, day)
+    with system_scope(reason="test: the response time has passed"):
+        TalkRequest.objects.filter(pk=talk.pk).update(respond_by=timezone.now() - dt.timedelta(minutes=1))
+    out = StringIO()
+    call_command("health_escalate", stdout=out)
+    assert "escalated" in out.getvalue()
+    with system_scope(reason="test"):
+        talk.refresh_from_db()
+    assert talk.escalated_at is not None

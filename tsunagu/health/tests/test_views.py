@@ -351,3 +351,27 @@ def test_first_graders_read_furigana_and_fourth_graders_do_not(
 
 def test_services_and_pages_agree_on_the_day(places: CastPlaces, day: dt.date) -> None:
     assert services.is_school_day(places.school.pk, day)
+
+
+def test_a_guardians_absence_report_shows_in_the_summary_and_its_read_is_logged(
+    as_user: ClientAs, places: CastPlaces, day: dt.date
+) -> None:
+    from tsunagu.attendance.models import AbsenceReport
+
+    with system_scope(reason="test: a guardian reports an absence"):
+        AbsenceReport.objects.filter(homeroom=places.homeroom, date=day).delete()
+        report = AbsenceReport.objects.create(
+            student=places.pupil,
+            school=places.school,
+            homeroom=places.homeroom,
+            date=day,
+            kind="absence",
+            reason="illness",
+            symptoms=["fever"],
+            note="朝から39度",
+        )
+    page = as_user("teacher").get(url("class_summary", places.homeroom.uuid))
+    assert "朝から39度" in html_of(page)
+    assert [line.student for line in page.context["summary"].report_lines] == [places.pupil]
+    assert AccessLog.objects.filter(actor_username="teacher", object_uuid=report.uuid).exists()
+    assert "朝から39度" not in html_of(as_user("office").get(url("class_summary", places.homeroom.uuid)))
