@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.policy import RuleResult, rule
-from tsunagu.core.scopes import pupil_scope
+from tsunagu.core.scopes import assignment_school_id, pupil_scope
 from tsunagu.org.models import School
 from tsunagu.students.models import (
     Enrolment,
@@ -34,6 +34,7 @@ PUPIL_VIEWERS = [
 ]
 SCHOOL_ROLES = ["principal", "office", "nurse", "counselor"]
 CONTACT_VIEWERS = ["principal", "office", "nurse", "homeroom_teacher", "grade_head"]
+TEACHING_ROLES = ["homeroom_teacher", "grade_head", "subject_teacher"]
 #: Roles whose reach follows the pupil's enrolment at the school (or in the homeroom). An enrolment
 #: counts for them only once it has begun: a school receiving a transfer sees the pupil from the
 #: transfer date, not from the day the old school records it.
@@ -151,14 +152,21 @@ def enrolment_view_school(a: RoleAssignment) -> Q:
     )
 
 
-@rule(
-    Enrolment,
-    actions=["view"],
-    roles=["homeroom_teacher", "grade_head", "subject_teacher", "board", "guardian", "student"],
-)
+@rule(Enrolment, actions=["view"], roles=["board", "guardian", "student"])
 def enrolment_view(a: RoleAssignment) -> Q:
     """Enrolments of pupils in the assignment's scope."""
     return pupils_in_scope(a, via="student__")
+
+
+@rule(Enrolment, actions=["view"], roles=TEACHING_ROLES)
+def enrolment_view_teaching(a: RoleAssignment) -> Q:
+    """Enrolments of pupils in the assignment's scope: those at the assignment's school, and the whole
+    history of pupils still at that school. A teacher whose pupil moved to another school keeps the
+    years at their own school only (the receiving school of a protected family stays unknown)."""
+    school_id = assignment_school_id(a)
+    return pupils_in_scope(a, via="student__") & (
+        Q(school=school_id) | current_here(school_id, via="student__")
+    )
 
 
 @rule(Enrolment, actions=["count"], roles=["board"])
@@ -176,10 +184,20 @@ def enrolmentevent_view_school(a: RoleAssignment) -> Q:
     )
 
 
-@rule(EnrolmentEvent, actions=["view"], roles=["homeroom_teacher", "grade_head", "guardian", "student"])
+@rule(EnrolmentEvent, actions=["view"], roles=["guardian", "student"])
 def enrolmentevent_view(a: RoleAssignment) -> Q:
     """Events of pupils in the assignment's scope."""
     return pupils_in_scope(a, via="student__")
+
+
+@rule(EnrolmentEvent, actions=["view"], roles=["homeroom_teacher", "grade_head"])
+def enrolmentevent_view_teaching(a: RoleAssignment) -> Q:
+    """Events of pupils in the assignment's scope, of the enrolments the assignment may see (see
+    Enrolment): a pupil who moved away shows only the events at the assignment's school."""
+    school_id = assignment_school_id(a)
+    return pupils_in_scope(a, via="student__") & (
+        Q(enrolment__school=school_id) | current_here(school_id, via="student__")
+    )
 
 
 @rule(

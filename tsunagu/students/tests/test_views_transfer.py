@@ -276,3 +276,29 @@ def test_the_receiving_school_places_a_transferred_pupil_in_a_class(
     placed = current_of(pupil)
     assert placed.homeroom_id == room.pk and placed.roll_number == 30 and placed.school_id == kaede.pk
     assert "すでに" in receiving.get(place_url).content.decode()  # placed: no second placement
+
+
+def test_the_old_class_teacher_never_learns_where_a_protected_pupil_went(
+    as_user: ClientAs, places: CastPlaces, ward: Any
+) -> None:
+    """住所秘匿: after a transfer inside the ward, the old school's staff (the class teacher and the nurse
+    included) see the pupil's years at their school, not the receiving school."""
+    pupil, kaede = places.protected_pupil, ward.schools["kaede"]
+    if pupil is None:
+        pytest.skip("the demo ward has no protected pupil")
+    enrolment = current_of(pupil)
+    today = timezone.localdate()
+    if today <= enrolment.start_date:
+        pytest.skip("the school year has only just begun")
+    response = as_user("office").post(
+        transfer_url(pupil),
+        {"accepted_on": today.isoformat(), "receiving_school": kaede.pk, "reason": "転居"},
+    )
+    assert response.status_code == 302
+    for username in ("teacher", "nurse"):
+        page = as_user(username).get(detail_url(pupil))
+        assert page.status_code == 200
+        assert kaede.name not in page.content.decode(), username
+        assert {e.school_id for e in page.context["detail"].enrolments} == {places.school.pk}
+    # The principal and office recorded the transfer and keep seeing where the pupil went.
+    assert kaede.name in as_user("principal").get(detail_url(pupil)).content.decode()
