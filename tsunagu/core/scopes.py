@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import RoleAssignment
@@ -32,11 +33,14 @@ def assignment_school_id(a: RoleAssignment) -> int | None:
 def pupil_scope(a: RoleAssignment, via: str = "") -> Q:
     """Pupils covered by assignment ``a``, as a filter on a model that reaches Student by ``via``."""
     role = a.role
+    # An enrolment counts for the school and the class only once it has begun: a school receiving a
+    # transfer recorded in advance sees the pupil (and their records) from the transfer date.
+    begun = {f"{via}enrolments__start_date__lte": timezone.localdate()}
     if role in {"principal", "office", "nurse"} or (role == "counselor" and a.school_id):
-        return Q(**{f"{via}enrolments__school": a.school_id})
+        return Q(**{f"{via}enrolments__school": a.school_id}, **begun)
     if role == "homeroom_teacher":
-        return Q(**{f"{via}enrolments__homeroom": a.homeroom_id}) | Q(
-            **{f"{via}enrolments__exchange_homeroom": a.homeroom_id}
+        return Q(**{f"{via}enrolments__homeroom": a.homeroom_id}, **begun) | Q(
+            **{f"{via}enrolments__exchange_homeroom": a.homeroom_id}, **begun
         )
     if role == "grade_head":
         return Q(

@@ -766,14 +766,16 @@ class _Builder:
                     )
                     and id(e.student) not in cast_pupils
                 )
+                # The receiving school accepts the pupil on transfer_day; the 指導要録 date (and the end
+                # of this enrolment) is the day before; the pupil's last day here was a few days earlier.
                 leaver.end_date = transfer_day - dt.timedelta(days=1)
                 events.append(
                     EnrolmentEvent(
                         student=leaver.student,
                         enrolment=leaver,
                         kind=EventKind.TRANSFER_OUT,
-                        date=transfer_day,
-                        left_on=leaver.end_date,
+                        date=leaver.end_date,
+                        left_on=leaver.end_date - dt.timedelta(days=3),
                         other_school_name="さくらがおか市立わかば学園",
                         other_school_address="さくらがおか市中央1-1",
                         reason="転居",
