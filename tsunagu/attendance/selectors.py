@@ -23,7 +23,7 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db.models import Q
@@ -68,6 +68,7 @@ class Code:
     label: str
     key: str
     is_active: bool = True
+    hint: str = ""
 
     @property
     def category(self) -> Category:
@@ -90,7 +91,22 @@ def attendance_codes(*, board: Board | int) -> list[Code]:
                     Code(kind=kind, symbol=row.symbol, label=row.label, key=row.key, is_active=row.is_active),
                 )
             )
-    return [code for _, code in sorted(codes, key=lambda pair: pair[0])]
+    ordered = [code for _, code in sorted(codes, key=lambda pair: pair[0])]
+    # Two kinds may share a symbol (停 for both kinds of 出席停止): tell them apart on the buttons.
+    seen: dict[str, int] = defaultdict(int)
+    for code in ordered:
+        seen[code.symbol] += 1
+    return [
+        replace(code, hint=_hint(code.label)) if code.symbol and seen[code.symbol] > 1 else code
+        for code in ordered
+    ]
+
+
+def _hint(label: str) -> str:
+    """A short tag from a label: the words in brackets (出席停止（感染症） → 感染症), else its start."""
+    if "（" in label:
+        return label.split("（", 1)[1].rstrip("）")[:3]
+    return label[:2]
 
 
 # --- totals (指導要録 出欠の記録) -----------------------------------------------------------------
@@ -655,6 +671,8 @@ def absence_alerts(
             if not cal.instructional_for(day, enrolment.grade_level_id) or day in closed:
                 continue
             mark = marks.get((student_id, day))
+            if mark is None and day == today:
+                continue  # today's register may not be taken yet: the run goes on until it is
             category = MARK_CATEGORY[mark[0]] if mark else Category.PRESENT
             if category == Category.ABSENT:
                 if run == 0:

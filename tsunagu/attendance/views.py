@@ -134,7 +134,7 @@ def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespon
         "register": register,
         "codes": selectors.attendance_codes(board=homeroom.school.board_id),
         "previous_month": previous if homeroom.school_year.contains(previous) else None,
-        "next_month": following if homeroom.school_year.contains(following) else None,
+        "next_month": following if homeroom.school_year.contains(following) and following <= today else None,
         "may_take": Homeroom.objects.filter(pk=homeroom.pk)
         .visible_to(request.user, "take_attendance")
         .exists(),

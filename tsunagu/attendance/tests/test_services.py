@@ -44,7 +44,7 @@ def save(
 
 def marks_of(world: World) -> dict[int, str]:
     with system_scope(reason="test reads marks"):
-        return dict(AttendanceMark.objects.values_list("student_id", "kind"))
+        return dict(AttendanceMark.objects.filter(school=world.school).values_list("student_id", "kind"))
 
 
 def test_saving_a_day_writes_only_what_differs_from_present(world: World) -> None:
@@ -88,7 +88,7 @@ def test_details_go_to_their_fields(world: World) -> None:
         ],
     )
     with system_scope(reason="test"):
-        found = {m.student_id: m for m in AttendanceMark.objects.all()}
+        found = {m.student_id: m for m in AttendanceMark.objects.filter(school=world.school)}
     assert found[a.pk].disease == "インフルエンザ"
     assert found[b.pk].place == "教育支援センター"
     assert (found[c.pk].arrived_at, found[c.pk].left_at) == (dt.time(9, 0), dt.time(12, 0))
@@ -233,7 +233,7 @@ def test_bad_reports_are_refused_field_by_field(world: World, overrides: dict, f
         report(world, **overrides)
     assert field in caught.value.message_dict
     with system_scope(reason="test"):
-        assert not AbsenceReport.objects.exists()
+        assert not AbsenceReport.objects.filter(school=world.school).exists()
 
 
 def test_pupils_absent_without_a_report_are_listed(world: World) -> None:

@@ -83,11 +83,11 @@ def test_the_teacher_takes_the_days_register_with_reports_pre_filled(world: Worl
     saved = teacher.post(url, post)
     assert saved.status_code == 302
     with system_scope(reason="test"):
-        assert dict(AttendanceMark.objects.values_list("student_id", "kind")) == {
+        assert dict(AttendanceMark.objects.filter(school=world.school).values_list("student_id", "kind")) == {
             b.pk: "late",
             world.child.pk: "absent_illness",
         }
-        assert AbsenceReport.objects.get().status == ReportStatus.CONFIRMED
+        assert AbsenceReport.objects.get(school=world.school).status == ReportStatus.CONFIRMED
 
 
 def test_a_bad_mark_shows_the_page_again_with_the_message_by_the_pupil(world: World) -> None:
@@ -100,7 +100,7 @@ def test_a_bad_mark_shows_the_page_again_with_the_message_by_the_pupil(world: Wo
     assert response.status_code == 400
     assert "遅刻には登校した時刻を入れてください。" in response.content.decode()
     with system_scope(reason="test"):
-        assert not AttendanceMark.objects.exists()
+        assert not AttendanceMark.objects.filter(school=world.school).exists()
 
 
 @pytest.mark.parametrize(
@@ -196,7 +196,7 @@ def test_a_guardian_cannot_report_for_someone_elses_child(world: World) -> None:
     )
     assert response.status_code == 400  # not among the choices
     with system_scope(reason="test"):
-        assert not AbsenceReport.objects.exists()
+        assert not AbsenceReport.objects.filter(school=world.school).exists()
 
 
 def test_the_guardian_sees_own_reports_only(world: World) -> None:
