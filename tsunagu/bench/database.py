@@ -55,7 +55,7 @@ def bench_database_url(scale: str) -> str:
 
 def _sqlite_path(url: str) -> Path | None:
     """The file of a ``sqlite:///…`` URL (as built above), or None for another database."""
-    return Path(url.removeprefix("sqlite://")) if url.startswith("sqlite://") else None
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
 def _pg_name(url: str) -> str:
