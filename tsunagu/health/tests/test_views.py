@@ -375,3 +375,21 @@ def test_a_guardians_absence_report_shows_in_the_summary_and_its_read_is_logged(
     assert [line.student for line in page.context["summary"].report_lines] == [places.pupil]
     assert AccessLog.objects.filter(actor_username="teacher", object_uuid=report.uuid).exists()
     assert "朝から39度" not in html_of(as_user("office").get(url("class_summary", places.homeroom.uuid)))
+
+
+def test_the_pages_carry_no_inline_script_or_style(
+    as_user: ClientAs, places: CastPlaces, day: dt.date
+) -> None:
+    """The Content-Security-Policy allows neither; the weather pictures are inline SVG without styles."""
+    pages = [
+        (as_user("student"), url("pupil_checkin")),
+        (as_user("teacher"), url("class_summary", places.homeroom.uuid)),
+        (as_user("teacher"), url("class_entry", places.homeroom.uuid)),
+        (as_user("nurse"), url("school_summary", places.school.uuid)),
+        (as_user("board"), url("ward_summary")),
+    ]
+    for client, page_url in pages:
+        html = html_of(client.get(page_url))
+        assert " style=" not in html, page_url
+        assert re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html) is None, page_url
+        assert re.search(r"<[^>]+\son[a-z]+=", html) is None, page_url  # no inline event handlers
