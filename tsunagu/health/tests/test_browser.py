@@ -33,15 +33,12 @@ pytestmark = [
 ]
 
 
-#: axe findings in the shared page shell, reported to its owners: the flash messages are <li> items of a
-#: <ul role="status">, which takes away their list semantics.
-SHELL_FINDINGS = {"listitem"}
 
 
 def assert_clean(page: Page) -> None:
     assert page.errors == [], page.errors
     assert page.horizontal_overflow() <= 0, f"{page.page.url} is wider than the window"
-    assert [v for v in page.axe_violations() if v["id"] not in SHELL_FINDINGS] == []
+    assert page.axe_violations() == []
 
 
 @pytest.fixture
