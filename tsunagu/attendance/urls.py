@@ -10,6 +10,7 @@ urlpatterns = [
     path("homerooms/<uuid:homeroom_uuid>/register/", views.register_month, name="register_month"),
     path("homerooms/<uuid:homeroom_uuid>/alerts/", views.homeroom_alerts, name="homeroom_alerts"),
     path("schools/<uuid:school_uuid>/alerts/", views.school_alerts, name="school_alerts"),
+    path("schools/<uuid:school_uuid>/day/", views.school_day, name="school_day"),
     path("schools/<uuid:school_uuid>/closures/", views.closures, name="closures"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/", views.report_list, name="report_list"),

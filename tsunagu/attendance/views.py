@@ -168,6 +168,33 @@ def school_alerts(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
 
 
 @policy_required(School, "view_attendance")
+def school_day(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """学校日誌 for the principal: each class's attendance on one day (counts and reasons)."""
+    school = get_visible_or_404(School, request, school_uuid, "view_attendance")
+    today = timezone.localdate()
+    day = _day_param(request, today)
+    rows = selectors.school_day_summary(actor=request.user, school=school, day=day)
+    totals = {
+        "enrolled": sum(r.enrolled for r in rows),
+        "absent": sum(r.absent for r in rows),
+        "excused": sum(r.excused for r in rows),
+        "late": sum(r.late for r in rows),
+        "early_leave": sum(r.early_leave for r in rows),
+        "present": sum(r.present for r in rows),
+    }
+    context = {
+        "school": school,
+        "rows": rows,
+        "totals": totals,
+        "day": day,
+        "today": today,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+    }
+    return render(request, "attendance/school_day.html", context)
+
+
+@policy_required(School, "view_attendance")
 def closures(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
     """臨時休業・学年閉鎖・学級閉鎖 of the school this year; the principal enters new ones here."""
     school = get_visible_or_404(School, request, school_uuid, "view_attendance")

@@ -42,7 +42,7 @@ for name in ("attendance:register_month", "attendance:homeroom_alerts"):
             name, "another school", expect(403, teacher=404, outsider=200, **SAKURA_NOT_IN_SCOPE), _outsiders
         ),
     ]
-for name in ("attendance:school_alerts", "attendance:closures"):
+for name in ("attendance:school_alerts", "attendance:school_day", "attendance:closures"):
     CASES += [
         Case(
             name,

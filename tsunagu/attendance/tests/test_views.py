@@ -212,3 +212,31 @@ def test_the_guardian_sees_own_reports_only(world: World) -> None:
     assert [r.student_id for r in page.context["reports"]] == [world.child.pk]
     assert client_for(world.outsider).get(reverse("attendance:report_list")).context["reports"] == []
     assert client_for(world.office).get(reverse("attendance:report_list")).status_code == 403
+
+
+def test_the_principals_day_counts_each_class(world: World) -> None:
+    a, b, c = (add_pupil(world.homeroom, roll=n) for n in (1, 2, 3))
+    add_pupil(world.sibling_homeroom, roll=1)
+    day = dt.date(2026, 6, 10)
+    builders.mark(a, world.homeroom, day, Mark.ABSENT_ILLNESS)
+    builders.mark(b, world.homeroom, day, Mark.MOURNING)
+    builders.mark(c, world.homeroom, day, Mark.LATE, arrived_at=dt.time(9, 0), left_at=dt.time(12, 0))
+    builders.closure(world.school, "homeroom", day, day, homeroom=world.sibling_homeroom)
+    url = reverse("attendance:school_day", args=[world.school.uuid]) + "?date=2026-06-10"
+    response = client_for(world.principal).get(url)
+    assert response.status_code == 200
+    rows = {r.homeroom.pk: r for r in response.context["rows"]}
+    own = rows[world.homeroom.pk]
+    # 1組: the guardian's child and three more; 1 absent, 1 忌引, 1 late who also left early.
+    assert (own.enrolled, own.present, own.absent, own.excused, own.late, own.early_leave) == (
+        4,
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert own.reasons == {"病欠": 1, "忌引": 1}
+    assert rows[world.sibling_homeroom.pk].closed
+    assert "学級別出欠" in response.content.decode()
+    assert client_for(world.teacher).get(url).status_code == 403
