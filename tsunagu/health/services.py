@@ -193,7 +193,7 @@ def talk_options(*, enrolment: Enrolment, day: dt.date | None = None) -> list[Ta
         )
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=day))
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-        .select_related("user")
+        .select_related("user__staff_member")
     )
     order = {"homeroom_teacher": 0, "nurse": 1, "counselor": 2, "principal": 3}
     options: list[TalkOption] = []
@@ -202,7 +202,11 @@ def talk_options(*, enrolment: Enrolment, day: dt.date | None = None) -> list[Ta
         if a.user_id in seen:
             continue
         seen.add(a.user_id)
-        options.append(TalkOption(key=str(a.uuid), role=a.role, user_id=a.user_id, name=str(a.user)))
+        role = a.role
+        staff = getattr(a.user, "staff_member", None)
+        if role == "principal" and staff is not None and staff.job_title == "vice_principal":
+            role = "vice_principal"  # holds the principal's rights, but the pupil knows them as 副校長先生
+        options.append(TalkOption(key=str(a.uuid), role=role, user_id=a.user_id, name=str(a.user)))
     return options
 
 

@@ -33,8 +33,6 @@ pytestmark = [
 ]
 
 
-
-
 def assert_clean(page: Page) -> None:
     assert page.errors == [], page.errors
     assert page.horizontal_overflow() <= 0, f"{page.page.url} is wider than the window"

@@ -275,3 +275,14 @@ def test_the_periodic_command_escalates_what_is_due(hs: HealthSchool, day: dt.da
     with system_scope(reason="test"):
         talk.refresh_from_db()
     assert talk.escalated_at is not None
+
+
+def test_a_vice_principal_is_offered_as_such(ward: object) -> None:
+    """Principal and vice-principal both hold the principal's rights; the pupil sees which is which."""
+    from tsunagu.health.services import talk_options
+    from tsunagu.students.models import Enrolment
+
+    with system_scope(reason="test set-up"):
+        enrolment = Enrolment.objects.get(student__user__username="student", end_date__isnull=True)
+        roles = [option.role for option in talk_options(enrolment=enrolment)]
+    assert roles.count("principal") == 1 and roles.count("vice_principal") == 1
