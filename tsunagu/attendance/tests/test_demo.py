@@ -63,3 +63,29 @@ def test_the_teacher_finds_this_mornings_reports_in_place(ward: Any, client_as: 
     pending = [row for row in register.rows if row.pending]
     assert {row.kind for row in pending} == {Mark.ABSENT_ILLNESS, Mark.LATE}
     assert "家庭からの連絡" in response.content.decode()
+
+
+def test_the_daily_screen_and_the_register_need_a_fixed_number_of_queries(ward: Any, client_as: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    places = cast_places()
+    teacher = client_as("teacher")
+    urls = [
+        reverse("attendance:daily", args=[places.homeroom.uuid]),
+        reverse("attendance:register_month", args=[places.homeroom.uuid]),
+    ]
+    counts = []
+    for url in urls:
+        teacher.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = teacher.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    # Whatever the size of the class: session, user, roles, MFA, the class, pupils, marks, reports,
+    # the register day, the codes, the calendar, the closure and the access log of the reports read.
+    if response.context is not None and places.homeroom.school_year.contains(ward.today):
+        daily_open = client_as("teacher").get(urls[0]).context["register"].status.open
+        if daily_open:
+            assert counts[0] == 16, counts
+    assert counts[1] == 21, counts
