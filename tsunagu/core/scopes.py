@@ -8,6 +8,7 @@ writes it once, with ``via`` the path from the model to the pupil (``""`` for St
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
     from tsunagu.accounts.models import RoleAssignment
 
 NOTHING = Q(pk__in=[])
+
+
+def policy_today() -> dt.date:
+    """The day every rule judges "has this enrolment begun / is it running" by (one place, so a test
+    can move the rules' today without moving the clock)."""
+    return timezone.localdate()
 
 
 def assignment_school_id(a: RoleAssignment) -> int | None:
@@ -35,7 +42,7 @@ def pupil_scope(a: RoleAssignment, via: str = "") -> Q:
     role = a.role
     # An enrolment counts for the school and the class only once it has begun: a school receiving a
     # transfer recorded in advance sees the pupil (and their records) from the transfer date.
-    begun = {f"{via}enrolments__start_date__lte": timezone.localdate()}
+    begun = {f"{via}enrolments__start_date__lte": policy_today()}
     if role in {"principal", "office", "nurse"} or (role == "counselor" and a.school_id):
         return Q(**{f"{via}enrolments__school": a.school_id}, **begun)
     if role == "homeroom_teacher":

@@ -459,11 +459,16 @@ class _Builder:
         guardians: list[Guardian] = []
         pending: list[tuple[Student, _Family, dict[str, Any]]] = []
         elementary = [s for s in self.schools.values() if s.kind == SchoolKind.ELEMENTARY]
+        junior_high = [s for s in self.schools.values() if s.kind != SchoolKind.ELEMENTARY]
+        # A district is two elementary schools and one junior high (siblings and 進学 stay inside it).
+        districts = {s.pk: i // 2 for i, s in enumerate(elementary)}
+        districts |= {s.pk: i for i, s in enumerate(junior_high)}
+        elementary_of_district: dict[int, list[School]] = defaultdict(list)
+        for school in elementary:
+            elementary_of_district[districts[school.pk]].append(school)
 
         def district_of(school: School) -> int:
-            if school.kind == SchoolKind.ELEMENTARY:
-                return elementary.index(school) // 2
-            return list(self.schools.values()).index(school) - len(elementary)
+            return districts[school.pk]
 
         def family_for(district: int, grade: int) -> _Family:
             pool = families_by_district[district]
@@ -719,8 +724,7 @@ class _Builder:
             before_code = "P6" if level.code == "J1" else f"{level.stage}{level.number - 1}"
             before_school = school
             if level.code == "J1":
-                district = district_of(school)
-                options = [e for e in elementary if elementary.index(e) // 2 == district] or elementary
+                options = elementary_of_district.get(district_of(school)) or elementary
                 before_school = options[index % len(options)]
             rooms_before = self.rooms[(before_school.pk, self.previous_year.pk, before_code)]
             before_room = (

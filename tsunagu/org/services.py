@@ -123,20 +123,3 @@ def calendar_days(
         days.append(SchoolDay(school=school, school_year=school_year, date=day, kind=kind, note=note))
         day += dt.timedelta(days=1)
     return days
-
-
-@transaction.atomic
-def school_calendar_create(
-    *, school: School, school_year: SchoolYear, school_holidays: Iterable[tuple[dt.date, str]] = ()
-) -> int:
-    """Write a school's calendar for a year (replacing days not yet written); returns the days written."""
-    existing = set(
-        SchoolDay.objects.filter(school=school, school_year=school_year).values_list("date", flat=True)
-    )
-    days = [
-        d
-        for d in calendar_days(school, school_year, school_holidays=school_holidays)
-        if d.date not in existing
-    ]
-    SchoolDay.objects.bulk_create(days, batch_size=1000)
-    return len(days)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Q
-from django.utils import timezone
 
 from tsunagu.accounts.models import RoleAssignment
+from tsunagu.core import scopes
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import assignment_school_id, pupil_scope
 from tsunagu.org.models import School
@@ -35,25 +33,17 @@ PUPIL_VIEWERS = [
 SCHOOL_ROLES = ["principal", "office", "nurse", "counselor"]
 CONTACT_VIEWERS = ["principal", "office", "nurse", "homeroom_teacher", "grade_head"]
 TEACHING_ROLES = ["homeroom_teacher", "grade_head", "subject_teacher"]
-#: Roles whose reach follows the pupil's enrolment at the school (or in the homeroom). An enrolment
-#: counts for them only once it has begun: a school receiving a transfer sees the pupil from the
-#: transfer date, not from the day the old school records it.
-ENROLMENT_BOUND = {"principal", "office", "nurse", "homeroom_teacher"}
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _begun(prefix: str = "") -> Q:
     """Enrolments (reached by ``prefix``) that have begun by today."""
-    return Q(**{f"{prefix}start_date__lte": _today()})
+    return Q(**{f"{prefix}start_date__lte": scopes.policy_today()})
 
 
 def _current(prefix: str = "") -> Q:
     """Enrolments (reached by ``prefix``) that are running today."""
     return _begun(prefix) & (
-        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": _today()})
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": scopes.policy_today()})
     )
 
 
@@ -73,17 +63,6 @@ def current_here(school_id: int | None, via: str = "") -> Q:
     return _pupils(Q(enrolments__school=school_id) & _current("enrolments__"), via)
 
 
-def pupils_in_scope(a: RoleAssignment, via: str = "") -> Q:
-    """``pupil_scope`` with the transfer date respected: for school-wide roles and homeroom teachers an
-    enrolment counts from its start date; other roles are scoped as ``pupil_scope`` says."""
-    if a.role in {"principal", "office", "nurse"} or (a.role == "counselor" and a.school_id):
-        return begun_here(a.school_id, via)
-    if a.role == "homeroom_teacher":
-        in_room = Q(enrolments__homeroom=a.homeroom_id) | Q(enrolments__exchange_homeroom=a.homeroom_id)
-        return _pupils(in_room & _begun("enrolments__"), via)
-    return pupil_scope(a, via)
-
-
 @rule(Student, actions=["view"], roles=PUPIL_VIEWERS)
 def student_view(a: RoleAssignment) -> Q:
     """Pupils in the assignment's scope: ever enrolled at the school (principal, office, nurse, school
@@ -91,7 +70,7 @@ def student_view(a: RoleAssignment) -> Q:
     head); in the teaching group (subject teacher); the assigned case (counselor, board); own children
     with custody and no contact restriction (guardian); oneself (pupil). An enrolment counts for the
     school and the homeroom from its start date (a receiving school sees a transfer from that day)."""
-    return pupils_in_scope(a)
+    return pupil_scope(a)
 
 
 @rule(Student, actions=["change", "export"], roles=["principal", "office"])
@@ -109,7 +88,7 @@ def student_view_address_any(a: RoleAssignment) -> Q:
 @rule(Student, actions=["view_address"], roles=["homeroom_teacher", "grade_head", "nurse", "guardian"])
 def student_view_address(a: RoleAssignment) -> Q:
     """Pupils in scope whose address is not protected (住所秘匿 hides it from these roles)."""
-    return pupils_in_scope(a) & Q(address_protected=False)
+    return pupil_scope(a) & Q(address_protected=False)
 
 
 @rule(Student, actions=["view_audit"], roles=["principal"])
@@ -121,7 +100,7 @@ def student_view_audit(a: RoleAssignment) -> Q:
 @rule(Guardian, actions=["view"], roles=CONTACT_VIEWERS)
 def guardian_view(a: RoleAssignment) -> Q:
     """Guardians of pupils in the assignment's scope (for contact)."""
-    return pupils_in_scope(a, via="links__student__")
+    return pupil_scope(a, via="links__student__")
 
 
 @rule(Guardian, actions=["view"], roles=["guardian"])
@@ -133,7 +112,7 @@ def guardian_view_self(a: RoleAssignment) -> Q:
 @rule(GuardianLink, actions=["view"], roles=CONTACT_VIEWERS)
 def guardianlink_view(a: RoleAssignment) -> Q:
     """Guardian links of pupils in the assignment's scope, restrictions included (staff must see them)."""
-    return pupils_in_scope(a, via="student__")
+    return pupil_scope(a, via="student__")
 
 
 @rule(GuardianLink, actions=["view"], roles=["guardian"])
@@ -155,7 +134,7 @@ def enrolment_view_school(a: RoleAssignment) -> Q:
 @rule(Enrolment, actions=["view"], roles=["board", "guardian", "student"])
 def enrolment_view(a: RoleAssignment) -> Q:
     """Enrolments of pupils in the assignment's scope."""
-    return pupils_in_scope(a, via="student__")
+    return pupil_scope(a, via="student__")
 
 
 @rule(Enrolment, actions=["view"], roles=TEACHING_ROLES)
@@ -164,9 +143,7 @@ def enrolment_view_teaching(a: RoleAssignment) -> Q:
     history of pupils still at that school. A teacher whose pupil moved to another school keeps the
     years at their own school only (the receiving school of a protected family stays unknown)."""
     school_id = assignment_school_id(a)
-    return pupils_in_scope(a, via="student__") & (
-        Q(school=school_id) | current_here(school_id, via="student__")
-    )
+    return pupil_scope(a, via="student__") & (Q(school=school_id) | current_here(school_id, via="student__"))
 
 
 @rule(Enrolment, actions=["count"], roles=["board"])
@@ -187,7 +164,7 @@ def enrolmentevent_view_school(a: RoleAssignment) -> Q:
 @rule(EnrolmentEvent, actions=["view"], roles=["guardian", "student"])
 def enrolmentevent_view(a: RoleAssignment) -> Q:
     """Events of pupils in the assignment's scope."""
-    return pupils_in_scope(a, via="student__")
+    return pupil_scope(a, via="student__")
 
 
 @rule(EnrolmentEvent, actions=["view"], roles=["homeroom_teacher", "grade_head"])
@@ -195,7 +172,7 @@ def enrolmentevent_view_teaching(a: RoleAssignment) -> Q:
     """Events of pupils in the assignment's scope, of the enrolments the assignment may see (see
     Enrolment): a pupil who moved away shows only the events at the assignment's school."""
     school_id = assignment_school_id(a)
-    return pupils_in_scope(a, via="student__") & (
+    return pupil_scope(a, via="student__") & (
         Q(enrolment__school=school_id) | current_here(school_id, via="student__")
     )
 
@@ -207,7 +184,7 @@ def enrolmentevent_view_teaching(a: RoleAssignment) -> Q:
 )
 def membership_view(a: RoleAssignment) -> Q:
     """Memberships of pupils in the assignment's scope."""
-    return pupils_in_scope(a, via="student__")
+    return pupil_scope(a, via="student__")
 
 
 # --- 学籍の異動 (enrolment changes) ---------------------------------------------------------------

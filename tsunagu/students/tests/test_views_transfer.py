@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tsunagu.accounts.models import RoleAssignment
+from tsunagu.core import scopes
 from tsunagu.core.scope import system_scope
-from tsunagu.students import policies
 from tsunagu.students.models import Enrolment, EnrolmentEvent, EventKind, Student
 from tsunagu.students.tests import cast
 from tsunagu.students.tests.cast import CastPlaces, ClientAs
@@ -113,7 +113,7 @@ def test_a_transfer_inside_the_ward_from_the_form(as_user: ClientAs, places: Cas
 
     # From the transfer date (the policies' "today" moved forward):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(policies, "_today", lambda: accepted)
+        mp.setattr(scopes, "policy_today", lambda: accepted)
         detail = receiving.get(detail_url(pupil))
         assert detail.status_code == 200
         shown = {e.school_id for e in detail.context["detail"].enrolments}
