@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import jaconv
 import pytest
+from playwright.sync_api import expect
 
 from tsunagu.browser_tests.conftest import DESKTOP, IPAD, Page
 
@@ -82,7 +83,8 @@ def test_the_teacher_finds_a_pupil_by_half_width_kana(open_page: OpenPage) -> No
     typed = jaconv.hira2hkata(family_kana)  # やまだ → ﾔﾏﾀﾞ, as a PC with half-width input would send
     with page.page.expect_response(lambda r: "q=" in r.url and r.status == 200):
         page.page.fill("#id_q", typed)
-    page.page.wait_for_function("document.querySelector('#roster-count').textContent.includes('「')")
+    # A locator assertion, not wait_for_function: our CSP forbids the eval a string predicate needs.
+    expect(page.page.locator("#roster-count")).to_contain_text("「")
     readings = page.page.locator("td.col-kana").all_inner_texts()
     assert readings, "the search found nobody"
     assert all(reading.split()[0] == family_kana for reading in readings)

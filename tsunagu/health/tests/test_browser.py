@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tsunagu.browser_tests import conftest as browser_kit
 from tsunagu.browser_tests.conftest import DESKTOP, IPAD, Page, _skip_reason
@@ -92,8 +93,7 @@ def test_a_pupil_checks_in_on_an_ipad_and_the_teacher_sees_it_live(
     teacher.page.evaluate(
         "htmx.ajax('GET', window.location.pathname, {target: '#summary-live', swap: 'outerHTML'})"
     )
-    teacher.page.wait_for_function(
-        f"document.querySelectorAll('.talk-item').length > {talks_before}", timeout=10_000
-    )
+    # A locator assertion, not wait_for_function: our CSP forbids the eval a string predicate needs.
+    expect(teacher.page.locator(".talk-item")).to_have_count(talks_before + 1, timeout=10_000)
     assert teacher.errors == []
     teacher.screenshot("health-class-summary-desktop")
