@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "tsunagu.students",
     "tsunagu.health",
     "tsunagu.attendance",
+    "tsunagu.checkups",
+    "tsunagu.infection",
+    "tsunagu.care",
+    "tsunagu.observations",
+    "tsunagu.grades",
+    "tsunagu.learning",
     "tsunagu.demo",
     "tsunagu.bench",
 ]

@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tsunagu.accounts.models import RoleAssignment
+from tsunagu.accounts.models import Role, RoleAssignment
 from tsunagu.accounts.selectors import actor_assignments
+from tsunagu.core.apphooks import app_hooks
 from tsunagu.core.wareki import school_year_of
 
 
@@ -156,13 +157,18 @@ def helpdesk_sections(actor: Any, assignments: list[RoleAssignment]) -> list[Sec
     return [Section("core/home/helpdesk.html", {"schools": school_list(actor=actor)})]
 
 
-def health_sections(actor: Any, assignments: list[RoleAssignment]) -> list[Section]:
-    """The health check-in cards (tsunagu.health.home): the pupil's check-in, the classes' figures,
-    talk requests waiting for an answer, the ward's counts."""
-    from tsunagu.health.home import health_cards
+def app_sections(actor: Any, assignments: list[RoleAssignment]) -> list[Section]:
+    """The cards each app contributes through its ``home.home_cards`` (the health check-in, …); each
+    app decides from the actor's roles and policies which cards it shows."""
+    return [
+        Section(template, context)
+        for contribute in app_hooks("home", "home_cards")
+        for template, context in contribute(actor, assignments)
+    ]
 
-    return [Section(template, context) for template, context in health_cards(actor, assignments)]
 
+#: Every role: the apps' own cards decide for themselves whom they are for.
+ALL_ROLES = frozenset(Role.values)
 
 #: Which roles get which section, in page order.
 SECTIONS: list[tuple[frozenset[str], SectionBuilder]] = [
@@ -172,7 +178,7 @@ SECTIONS: list[tuple[frozenset[str], SectionBuilder]] = [
     (frozenset({"helpdesk"}), helpdesk_sections),
     (frozenset({"guardian"}), guardian_sections),
     (frozenset({"student"}), student_sections),
-    (frozenset({"student", "homeroom_teacher", "nurse", "principal", "counselor", "board"}), health_sections),
+    (ALL_ROLES, app_sections),
 ]
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tsunagu.accounts.selectors import actor_assignments
+from tsunagu.core.apphooks import app_hooks
 from tsunagu.core.policy import registry
 
 
@@ -78,9 +79,8 @@ def navigation_for(request: HttpRequest) -> list[NavItem]:
     if registry.allows_any(actor, "students.Student", "report_absence"):
         entries.append((_("Absence report"), reverse("attendance:report_new"), "calendar"))
 
-    from tsunagu.health.navigation import health_nav_entries
-
-    entries += health_nav_entries(actor, assignments)
+    for contribute in app_hooks("navigation", "nav_entries"):
+        entries += contribute(actor, assignments)
 
     path = request.path
     items = []

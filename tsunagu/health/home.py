@@ -10,7 +10,7 @@ from tsunagu.core.policy import registry
 from tsunagu.health import selectors
 
 
-def health_cards(actor: Any, assignments: list[Any]) -> list[tuple[str, dict[str, Any]]]:
+def home_cards(actor: Any, assignments: list[Any]) -> list[tuple[str, dict[str, Any]]]:
     """(template, context) of each health card the actor gets; reads only through selectors."""
     day = selectors.checkin_today()
     roles = {a.role for a in assignments}

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tsunagu.core.policy import registry
 
 
-def health_nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]]:
+def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]]:
     """(label, URL, icon) of the check-in pages: the pupil's own, the class's, the school's, the ward's."""
     entries: list[tuple[str, str, str]] = []
     if registry.allows_any(actor, "health.HealthCheckIn", "submit"):

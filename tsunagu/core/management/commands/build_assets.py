@@ -24,6 +24,14 @@ ASSETS: list[tuple[str, str]] = [
     ("@fontsource/biz-udpgothic/files", "fonts/biz-udpgothic/files"),
 ]
 
+#: TrueType fonts Typst embeds in our PDFs (tsunagu.core.pdf); kept out of static, never served.
+PDF_FONTS: list[str] = [
+    "@expo-google-fonts/biz-udmincho/400Regular/BIZUDMincho_400Regular.ttf",
+    "@expo-google-fonts/biz-udmincho/700Bold/BIZUDMincho_700Bold.ttf",
+    "@expo-google-fonts/biz-udgothic/400Regular/BIZUDGothic_400Regular.ttf",
+    "@expo-google-fonts/biz-udgothic/700Bold/BIZUDGothic_700Bold.ttf",
+]
+
 
 class Command(BaseCommand):
     help = "Copy front-end packages from node_modules into tsunagu/static/vendor."
@@ -46,4 +54,11 @@ class Command(BaseCommand):
                 )
             else:
                 shutil.copyfile(src, dst)
-        self.stdout.write(f"assets copied to {vendor}")
+        fonts = Path(settings.PACKAGE_DIR) / "core" / "typst" / "fonts"
+        fonts.mkdir(parents=True, exist_ok=True)
+        for source in PDF_FONTS:
+            src = node_modules / source
+            if not src.exists():
+                raise CommandError(f"{src} is missing: is package-lock.json up to date?")
+            shutil.copyfile(src, fonts / src.name)
+        self.stdout.write(f"assets copied to {vendor}, PDF fonts to {fonts}")
