@@ -102,6 +102,26 @@ def registerday_own(a: RoleAssignment) -> RuleResult:
     return Q(homeroom=a.homeroom_id)
 
 
+@rule(AttendanceMark, actions=["record"], roles=["principal", "nurse"])
+def mark_record_school(a: RoleAssignment) -> RuleResult:
+    """Marks of the school written outside the daily screen (出席停止 over a period, early leave from
+    the nurse's room)."""
+    return Q(school=a.school_id)
+
+
+@rule(AttendanceMark, actions=["record"], roles=["homeroom_teacher"])
+def mark_record_own_homeroom(a: RoleAssignment) -> RuleResult:
+    """Marks of one's own homeroom written outside the daily screen (a period of 出席停止)."""
+    return Q(homeroom=a.homeroom_id)
+
+
+@rule(Student, actions=["record_attendance"], roles=["principal", "nurse", "homeroom_teacher"])
+def student_record_attendance(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's school (principal, nurse) or class (homeroom teacher): record a period of
+    出席停止 or an early leave outside the daily screen."""
+    return pupil_scope(a)
+
+
 # --- closures ---------------------------------------------------------------------------------
 
 

@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from tsunagu.attendance.models import (
     DEFAULT_CODES,
+    MARK_CATEGORY,
     AbsenceReport,
     AttendanceCode,
     AttendanceMark,
+    Category,
     Closure,
     ClosureScope,
     Mark,
@@ -34,7 +36,7 @@ from tsunagu.attendance.models import (
 from tsunagu.attendance.selectors import attendance_codes, day_status
 from tsunagu.core.audit import audit_event
 from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
-from tsunagu.org.models import Board, GradeLevel, Homeroom, School, SchoolYear
+from tsunagu.org.models import Board, DayKind, GradeLevel, Homeroom, School, SchoolDay, SchoolYear
 from tsunagu.students.models import Enrolment, Student
 
 
@@ -210,6 +212,226 @@ def register_day_save(
     if AttendanceMark.objects.visible_to(actor, "change").filter(pk__in=saved_ids).count() != len(saved_ids):
         raise WriteOutOfScope({"model": "attendance.AttendanceMark", "action": "change", "day": str(day)})
     return RegisterSaved(marks_written=written, marks_removed=removed, reports_confirmed=confirmed)
+
+
+# --- marks written outside the daily screen (other apps call these) ------------------------------
+
+
+@dataclass
+class MarksWritten:
+    """What :func:`marks_write` did: the days written and, per day left alone, why (in Japanese)."""
+
+    written: list[dt.date]
+    skipped: dict[dt.date, str]
+
+
+def _enrolment_on(enrolments: list[Enrolment], day: dt.date) -> Enrolment | None:
+    for enrolment in enrolments:
+        if enrolment.start_date <= day and (enrolment.end_date is None or day <= enrolment.end_date):
+            return enrolment
+    return None
+
+
+def _closed_for(enrolment: Enrolment, day: dt.date, closures: list[Closure]) -> Closure | None:
+    for c in closures:
+        if c.school_id != enrolment.school_id or not c.start_date <= day <= c.end_date:
+            continue
+        if (
+            c.scope == ClosureScope.SCHOOL
+            or (c.scope == ClosureScope.GRADE and c.grade_level_id == enrolment.grade_level_id)
+            or (c.scope == ClosureScope.HOMEROOM and c.homeroom_id == enrolment.homeroom_id)
+        ):
+            return c
+    return None
+
+
+@transaction.atomic
+def marks_write(
+    *,
+    actor: Any,
+    student: Student,
+    days: list[dt.date],
+    kind: str,
+    detail: str = "",
+    time: dt.time | None = None,
+    today: dt.date | None = None,
+) -> MarksWritten:
+    """Write a mark of ``kind`` for ``student`` on each of ``days`` (e.g. 出席停止 for an infection over
+    the period the principal ordered), replacing only "no mark" or an absence (病欠, 事故欠) or a mark
+    of the same kind; a day with another mark (忌引, 遅刻, 出席扱い …), no instructional day for the
+    pupil, a closed day or a day the pupil was not enrolled is left alone and reported in ``skipped``.
+
+    Days ahead of ``today`` are written only for kinds of 出席停止・忌引等 (a suspension is ordered for
+    days to come); the daily screen then shows them as saved marks. Principal and nurse of the school
+    or the pupil's homeroom teacher. Everything or nothing: invalid input raises ``ValidationError``.
+    """
+    _require(
+        Student.objects.filter(pk=student.pk),
+        actor,
+        "record_attendance",
+        "この児童生徒の出欠は入力できません。",
+    )
+    today = today or timezone.localdate()
+    if kind == Mark.PRESENT or kind not in Mark.values:
+        raise ValidationError({"kind": "出欠の種別が正しくありません。"})
+    days = sorted(set(days))
+    if not days:
+        raise ValidationError({"days": "日付を選んでください。"})
+    enrolments = list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=days[0]), student=student, start_date__lte=days[-1]
+        )
+        .select_related("school")
+        .order_by("start_date")
+    )
+    board_id = enrolments[0].school.board_id if enrolments else None
+    if board_id is not None:
+        codes = attendance_codes(board=board_id)
+        labels = {c.kind: c.label for c in codes}
+        problems = _validate_entry(
+            MarkEntry(student.pk, kind, time=time, detail=detail),
+            labels,
+            {c.kind for c in codes if c.is_active},
+        )
+        if problems:
+            raise ValidationError({"kind": problems})
+    else:
+        labels = {}
+    school_ids = {e.school_id for e in enrolments}
+    instructional = set(
+        SchoolDay.objects.filter(
+            school_id__in=school_ids, kind=DayKind.INSTRUCTIONAL, date__gte=days[0], date__lte=days[-1]
+        ).values_list("school_id", "date")
+    )
+    closures = list(
+        Closure.objects.filter(school_id__in=school_ids, start_date__lte=days[-1], end_date__gte=days[0])
+    )
+    existing = {
+        m.date: m
+        for m in AttendanceMark.objects.visible_to(actor, "record").filter(
+            student=student, date__gte=days[0], date__lte=days[-1]
+        )
+    }
+    written: list[dt.date] = []
+    skipped: dict[dt.date, str] = {}
+    saved_ids: list[int] = []
+    fields = _mark_fields(MarkEntry(student.pk, kind, time=time, detail=detail))
+    for day in days:
+        enrolment = _enrolment_on(enrolments, day)
+        if enrolment is None:
+            skipped[day] = "在籍していない日です。"
+            continue
+        if (enrolment.school_id, day) not in instructional:
+            skipped[day] = "授業日ではありません。"
+            continue
+        closure = _closed_for(enrolment, day, closures)
+        if closure is not None:
+            skipped[day] = f"{closure.get_scope_display()}の日です。"
+            continue
+        if day > today and MARK_CATEGORY[kind] != Category.EXCUSED:
+            skipped[day] = "先の日付です。"
+            continue
+        mark = existing.get(day)
+        if mark is not None and mark.kind != kind and MARK_CATEGORY[mark.kind] != Category.ABSENT:
+            skipped[day] = f"「{labels.get(mark.kind, mark.get_kind_display())}」が入力済みです。"
+            continue
+        if mark is None:
+            mark = AttendanceMark(
+                student=student, school_id=enrolment.school_id, homeroom_id=enrolment.homeroom_id, date=day
+            )
+        for key, value in fields.items():
+            setattr(mark, key, value)
+        mark.recorded_by = actor
+        try:
+            with transaction.atomic():
+                mark.save()
+        except IntegrityError:
+            skipped[day] = "ほかの学級・学校で入力済みです。"
+            continue
+        saved_ids.append(mark.pk)
+        written.append(day)
+    if AttendanceMark.objects.visible_to(actor, "record").filter(pk__in=saved_ids).count() != len(saved_ids):
+        raise WriteOutOfScope({"model": "attendance.AttendanceMark", "action": "record"})
+    audit_event(
+        kind="attendance_marks_written",
+        actor=actor,
+        detail={"student": str(student.uuid), "kind": kind, "days": [d.isoformat() for d in written]},
+    )
+    return MarksWritten(written=written, skipped=skipped)
+
+
+@transaction.atomic
+def early_leave_record(
+    *,
+    actor: Any,
+    student: Student,
+    left_at: dt.time,
+    day: dt.date | None = None,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> AttendanceMark:
+    """Record that ``student`` left school early at ``left_at`` on ``day`` (today by default), e.g. sent
+    home from the nurse's room. No mark yet → 早退; a 遅刻 keeps its arrival time and gains the leaving
+    time; an earlier 早退 is updated. A day marked absent or excused is refused (the register says the
+    pupil was not at school: the teacher corrects it first). Principal, nurse or homeroom teacher."""
+    _require(
+        Student.objects.filter(pk=student.pk),
+        actor,
+        "record_attendance",
+        "この児童生徒の出欠は入力できません。",
+    )
+    today = today or timezone.localdate()
+    day = day or today
+    if day > today:
+        raise ValidationError({"day": "先の日付の早退は入力できません。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "理由は200字以内にしてください。"})
+    enrolment = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day), student=student, start_date__lte=day)
+        .select_related("homeroom__school")
+        .first()
+    )
+    if enrolment is None or enrolment.homeroom is None:
+        raise ValidationError({"day": "この日に在籍している学級がありません。"})
+    status = day_status(homeroom=enrolment.homeroom, day=day)
+    if not status.open:
+        raise ValidationError({"day": "この日は授業日ではないか、休業・閉鎖の日です。"})
+    mark = AttendanceMark.objects.visible_to(actor, "record").filter(student=student, date=day).first()
+    if mark is None:
+        mark = AttendanceMark(
+            student=student,
+            school_id=enrolment.school_id,
+            homeroom_id=enrolment.homeroom_id,
+            date=day,
+            kind=Mark.EARLY_LEAVE,
+        )
+    elif mark.kind == Mark.LATE:
+        if mark.arrived_at and left_at <= mark.arrived_at:
+            raise ValidationError({"left_at": "下校時刻は登校時刻より後にしてください。"})
+    elif mark.kind != Mark.EARLY_LEAVE:
+        labels = {c.kind: c.label for c in attendance_codes(board=enrolment.homeroom.school.board_id)}
+        recorded = labels.get(mark.kind, mark.kind)
+        raise ValidationError(
+            {"day": f"この日は「{recorded}」と記録されています。学級担任に確認してください。"}
+        )
+    mark.left_at = left_at
+    if reason.strip() and mark.kind == Mark.EARLY_LEAVE:
+        mark.reason = reason.strip()
+    mark.recorded_by = actor
+    try:
+        with transaction.atomic():
+            mark.save()
+    except IntegrityError as exc:
+        raise ValidationError({"day": "この日の出欠はほかの学級で入力済みです。"}) from exc
+    ensure_visible_after_write(actor, mark, "record")
+    audit_event(
+        kind="attendance_early_leave",
+        actor=actor,
+        detail={"student": str(student.uuid), "day": day.isoformat(), "left_at": left_at.isoformat()},
+    )
+    return mark
 
 
 # --- closures ---------------------------------------------------------------------------------
