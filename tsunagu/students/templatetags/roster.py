@@ -5,16 +5,22 @@ The markup is the same the template wrote; every value is escaped."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape as _html_escape
 from typing import Any
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from tsunagu.core.templatetags.tsunagu import icon, wareki
 
 register = template.Library()
+
+
+def escape(value: Any) -> str:
+    """HTML-escape like ``django.utils.html.escape`` (same output), without its lazy-string wrapper:
+    ~9,000 calls per school roster made that wrapper a fifth of the page's time."""
+    return _html_escape(str(value), quote=True)
 
 
 @register.simple_tag
