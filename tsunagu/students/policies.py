@@ -8,7 +8,7 @@ from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core import scopes
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import assignment_school_id, pupil_scope
-from tsunagu.org.models import School
+from tsunagu.org.models import Homeroom, School
 from tsunagu.students.models import (
     Enrolment,
     EnrolmentEvent,
@@ -220,3 +220,37 @@ def school_rollover(a: RoleAssignment) -> RuleResult:
     """One's own school: 年次更新 (promotion, graduation, next year's classes) and the class-formation
     table."""
     return Q(pk=a.school_id)
+
+
+# --- exports and certificates ---------------------------------------------------------------------
+
+
+@rule(School, actions=["export_roster"], roles=["principal", "office"])
+def school_export_roster(a: RoleAssignment) -> RuleResult:
+    """One's own school: the whole-school or a grade's roster as Excel, CSV or PDF (logged)."""
+    return Q(pk=a.school_id)
+
+
+@rule(Homeroom, actions=["export_roster"], roles=["principal", "office"])
+def homeroom_export_roster_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of one's own school: its roster as Excel, CSV or PDF (logged)."""
+    return Q(school=a.school_id)
+
+
+@rule(Homeroom, actions=["export_roster"], roles=["homeroom_teacher"])
+def homeroom_export_roster_own(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom only: its roster as Excel, CSV or PDF (logged)."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Student, actions=["certify"], roles=["principal", "office"])
+def student_certify(a: RoleAssignment) -> Q:
+    """Pupils currently enrolled at the school: 在学証明書 and 教科用図書給与証明書 are issued for them."""
+    return current_here(a.school_id)
+
+
+@rule(Student, actions=["export_package"], roles=["principal", "office"])
+def student_export_package(a: RoleAssignment) -> Q:
+    """Pupils who have been enrolled at the school: the transfer package (the school's own records of
+    the pupil, for the next school) is prepared after the pupil has left."""
+    return begun_here(a.school_id)

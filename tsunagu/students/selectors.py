@@ -432,3 +432,82 @@ def placement_homeroom_choices(*, actor: Any, enrolment: Enrolment | None) -> Qu
         .select_related("grade_level")
         .order_by("is_special_needs", "order")
     )
+
+
+# --- roster exports (Excel, CSV, PDF) -------------------------------------------------------------
+
+
+@dataclass
+class RosterExport:
+    """A roster ready to be written to a file: the same pupils, filters and order as the page, with the
+    class label per row and the pupils' addresses where the actor may see them.
+
+    ``show_address`` is whether the file has an address column at all (roles with some
+    ``view_address`` rule); each row's ``address`` is filled only for pupils the actor may see the
+    address of, so a pupil under 住所秘匿 has an empty cell unless the actor is the principal or office.
+    """
+
+    title: str  # e.g. 4年1組, 4年, or the school's name
+    school: School
+    rows: list[tuple[str, RosterRow]]  # (class label, row)
+    show_contacts: bool
+    show_address: bool
+    addresses: dict[int, str]
+    student_ids: list[int]
+
+
+def roster_export_get(
+    *,
+    actor: Any,
+    school: School,
+    homeroom: Homeroom | None = None,
+    homerooms: list[Homeroom] | None = None,
+    grade_code: str = "",
+    query: str = "",
+) -> RosterExport:
+    """The roster of ``homeroom`` (the 学級名簿 page's rows, 交流 pupils included) or of ``school`` (the
+    全校名簿 page's rows, optionally one grade or one class), as ``actor`` may export it. Three queries
+    whatever the size (the rows, the contacts, the addresses)."""
+    rows: list[tuple[str, RosterRow]] = []
+    if homeroom is not None and homerooms is None:
+        title = homeroom.display_name
+        rows = [
+            (homeroom.display_name, row)
+            for row in homeroom_roster_list(actor=actor, homeroom=homeroom, query=query)
+        ]
+    else:
+        roster = school_roster_list(
+            actor=actor,
+            school=school,
+            homerooms=homerooms or [],
+            query=query,
+            grade_code=grade_code,
+            homeroom=homeroom,
+        )
+        for group in roster.groups:
+            rows += [(group.label, row) for row in group.rows]
+        if homeroom is not None:
+            title = homeroom.display_name
+        elif grade_code:
+            title = GradeLevel.objects.get(code=grade_code).name
+        else:
+            title = school.name
+    ids = [row.student_id for _, row in rows]
+    show_address = registry.allows_any(actor, Student, "view_address")
+    addresses: dict[int, str] = {}
+    if show_address and ids:
+        for pk, postal_code, address in (
+            Student.objects.visible_to(actor, "view_address")
+            .filter(pk__in=ids)
+            .values_list("pk", "postal_code", "address")
+        ):
+            addresses[pk] = f"〒{postal_code} {address}".strip() if postal_code else address
+    return RosterExport(
+        title=title,
+        school=school,
+        rows=rows,
+        show_contacts=may_view_contacts(actor),
+        show_address=show_address,
+        addresses=addresses,
+        student_ids=ids,
+    )

@@ -8,6 +8,16 @@ app_name = "students"
 urlpatterns = [
     path("homerooms/<uuid:homeroom_uuid>/roster/", views.homeroom_roster, name="homeroom_roster"),
     path("schools/<uuid:school_uuid>/roster/", views.school_roster, name="school_roster"),
+    path(
+        "homerooms/<uuid:homeroom_uuid>/roster/export.<slug:fmt>",
+        views.homeroom_roster_export,
+        name="homeroom_roster_export",
+    ),
+    path(
+        "schools/<uuid:school_uuid>/roster/export.<slug:fmt>",
+        views.school_roster_export,
+        name="school_roster_export",
+    ),
     path("students/<uuid:student_uuid>/", views.student_detail, name="student_detail"),
     # 学籍の異動
     path(

@@ -20,15 +20,16 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from tsunagu.core.audit import log_access
+from tsunagu.core.audit import audit_event, log_access
 from tsunagu.core.policy import registry
 from tsunagu.core.views import get_visible_or_404, policy_required
 from tsunagu.core.wareki import school_year_of, wareki
 from tsunagu.org.models import Homeroom, School, SchoolYear
 from tsunagu.org.selectors import homeroom_list_current
-from tsunagu.students import imports, selectors, services
+from tsunagu.students import exports, imports, selectors, services
 from tsunagu.students.forms import (
     ArrivalForm,
     CsvUploadForm,
@@ -65,6 +66,9 @@ def homeroom_roster(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespo
         "school": homeroom.school,
         "form": form,
         "rows": rows,
+        # Who may view a homeroom may export it exactly when they have an export rule (one's own
+        # class, or any class of one's school); the export view checks the homeroom itself again.
+        "may_export": registry.allows_any(request.user, Homeroom, "export_roster"),
         "show_contacts": selectors.may_view_contacts(request.user),
         "query": form.query(),
         "today": timezone.localdate(),
@@ -94,6 +98,7 @@ def school_roster(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
         "roster": roster,
         "may_enrol": registry.allows_any(request.user, School, "enrol"),
         "may_rollover": registry.allows_any(request.user, School, "rollover"),
+        "may_export": registry.allows_any(request.user, School, "export_roster"),
         "show_contacts": selectors.may_view_contacts(request.user),
         "query": form.query(),
         "today": timezone.localdate(),
@@ -372,3 +377,76 @@ def rollover_formation_csv(request: HttpRequest, school_uuid: uuid.UUID) -> Http
     )
     response["Content-Disposition"] = f'attachment; filename="class-formation-{year.year}.csv"'
     return response
+
+
+# --- roster exports -------------------------------------------------------------------------------
+
+
+def _roster_file(request: HttpRequest, export: selectors.RosterExport, fmt: str) -> HttpResponse:
+    """Write ``export`` as ``fmt`` (xlsx, csv, pdf), log it as an export of every pupil in it, and
+    answer with the Japanese file name."""
+    today = timezone.localdate()
+    if fmt == "xlsx":
+        body = exports.roster_xlsx(export)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif fmt == "csv":
+        shift_jis = request.GET.get("encoding") == "sjis"
+        body = exports.roster_csv(export, shift_jis=shift_jis)
+        content_type = f"text/csv; charset={'shift_jis' if shift_jis else 'utf-8'}"
+    else:
+        body = exports.roster_pdf(export, printed_by=str(request.user), today=today)
+        content_type = "application/pdf"
+    filename = exports.roster_filename(export, fmt, today)
+    fields = ["roster"] + (["guardian_links"] if export.show_contacts else [])
+    if export.addresses:
+        fields.append("address")
+    pupils = Student.objects.visible_to(request.user, "view").filter(pk__in=export.student_ids).only("uuid")
+    log_access(actor=request.user, records=list(pupils), request=request, action="export", fields=fields)
+    audit_event(
+        kind="export",
+        actor=request.user,
+        request=request,
+        detail={"file": filename, "pupils": len(export.student_ids)},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(fmt != "pdf", filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@policy_required(Homeroom, "export_roster")
+def homeroom_roster_export(request: HttpRequest, homeroom_uuid: uuid.UUID, fmt: str) -> HttpResponse:
+    """学級名簿 as Excel, CSV (``?encoding=sjis`` for Shift_JIS) or PDF, with the page's name search."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    homeroom = get_visible_or_404(
+        Homeroom,
+        request,
+        homeroom_uuid,
+        "export_roster",
+        queryset=Homeroom.objects.select_related("school", "school_year", "grade_level"),
+    )
+    form = RosterSearchForm(request.GET)
+    export = selectors.roster_export_get(
+        actor=request.user, school=homeroom.school, homeroom=homeroom, query=form.query()
+    )
+    return _roster_file(request, export, fmt)
+
+
+@policy_required(School, "export_roster")
+def school_roster_export(request: HttpRequest, school_uuid: uuid.UUID, fmt: str) -> HttpResponse:
+    """全校・学年名簿 as Excel, CSV or PDF, with the page's filters (grade, class) and name search."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    school = get_visible_or_404(School, request, school_uuid, "export_roster")
+    homerooms = homeroom_list_current(actor=request.user, school=school)
+    form = SchoolRosterFilterForm(request.GET, homerooms=homerooms)
+    export = selectors.roster_export_get(
+        actor=request.user,
+        school=school,
+        homerooms=homerooms,
+        homeroom=form.chosen_homeroom(),
+        grade_code=form.value("grade"),
+        query=form.query(),
+    )
+    return _roster_file(request, export, fmt)

@@ -48,3 +48,37 @@ CASES: list[Case] = [
     *_school_pages("another school", "other_school", **NOT_THEIRS),
     Case("students:register_import", "any", expect(403, board=200, **SCHOOL_OFFICE)),
 ]
+
+
+# --- roster exports: principal and office for the school; the homeroom teacher for their own class --
+
+
+def _export(url_name: str, key: str, label: str, attr: str, **by_role: int) -> list[Case]:
+    def kwargs(fmt: str) -> Callable[[Places], dict[str, Any]]:
+        return lambda places: {key: getattr(places, attr).uuid, "fmt": fmt}
+
+    return [
+        Case(f"students:{url_name}", f"{label} {fmt}", expect(403, **by_role), kwargs(fmt))
+        for fmt in ("xlsx", "csv", "pdf")
+    ]
+
+
+def _homeroom_export(label: str, attr: str, **by_role: int) -> list[Case]:
+    return _export("homeroom_roster_export", "homeroom_uuid", label, attr, **by_role)
+
+
+def _school_export(label: str, attr: str, **by_role: int) -> list[Case]:
+    return _export("school_roster_export", "school_uuid", label, attr, **by_role)
+
+
+# The outsider (a homeroom teacher at かえで小) has the rule but not these classes: 404.
+CASES += [
+    *_homeroom_export("own class", "homeroom", teacher=200, outsider=404, **SCHOOL_OFFICE),
+    *_homeroom_export("another class", "other_homeroom", teacher=404, outsider=404, **SCHOOL_OFFICE),
+    *_homeroom_export(
+        "teacher's class last year", "teachers_last_year_homeroom", teacher=404, outsider=404, **SCHOOL_OFFICE
+    ),
+    *_homeroom_export("another school", "outsider_homeroom", teacher=404, outsider=200, **NOT_THEIRS),
+    *_school_export("own school", "school", **SCHOOL_OFFICE),
+    *_school_export("another school", "other_school", **NOT_THEIRS),
+]
