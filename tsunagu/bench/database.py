@@ -18,7 +18,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -146,3 +146,13 @@ def run_worker(url: str, *args: str) -> dict[str, Any]:
             f"benchmark worker {' '.join(args)} printed no JSON: {proc.stdout[-500:]!r}"
         ) from exc
     return data
+
+
+def run_in_worker(url: str, function: Callable[..., dict[str, Any]], **kwargs: Any) -> dict[str, Any]:
+    """Call ``function`` (a module-level function of tsunagu.bench.scenarios returning a JSON-able dict)
+    in the worker process bound to ``url``, with JSON-able keyword arguments."""
+    module = function.__module__.removeprefix("tsunagu.bench.scenarios.")
+    if module == function.__module__:
+        raise BenchError(f"{function.__module__}.{function.__name__} is not in tsunagu.bench.scenarios")
+    target = f"{module}:{function.__name__}"
+    return run_worker(url, "call", "--function", target, "--kwargs", json.dumps(kwargs))

@@ -6,6 +6,10 @@ database. Jobs:
 ``status --scale S``  whether that database holds a complete, current ward of scale S
 ``seed --scale S``    migrate the (empty) database, then seed the ward and time it
 ``roster``            time the school roster page of the largest school
+``call --function F --kwargs JSON``
+                      call ``F`` (``<module>:<function>`` of :mod:`tsunagu.bench.scenarios`) with the
+                      keyword arguments; what a new scenario uses (``database.run_in_worker``), so that
+                      adding a scenario never edits this file
 
 Each job prints one JSON object as the last line of stdout; logs go to stderr.
 """
@@ -27,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     roster = jobs.add_parser("roster")
     roster.add_argument("--samples", type=int, required=True)
     roster.add_argument("--warmup", type=int, required=True)
+    call = jobs.add_parser("call")
+    call.add_argument("--function", required=True)
+    call.add_argument("--kwargs", default="{}")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tsunagu.config.settings")
@@ -41,10 +48,24 @@ def main(argv: list[str] | None = None) -> int:
         data = ward_status(args.scale)
     elif args.job == "seed":
         data = seed_here(args.scale)
+    elif args.job == "call":
+        data = _call(args.function, json.loads(args.kwargs))
     else:
         data = measure_roster(samples=args.samples, warmup=args.warmup)
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     return 0
+
+
+def _call(target: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Run ``<module>:<function>`` of tsunagu.bench.scenarios (nothing else may be named)."""
+    import importlib
+
+    module_name, _, function = target.partition(":")
+    if not module_name.isidentifier() or not function.isidentifier():
+        raise SystemExit(f"not a scenario function: {target!r}")
+    module = importlib.import_module(f"tsunagu.bench.scenarios.{module_name}")
+    result: dict[str, Any] = getattr(module, function)(**kwargs)
+    return result
 
 
 if __name__ == "__main__":
