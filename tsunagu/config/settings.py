@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tsunagu.observations",
     "tsunagu.grades",
     "tsunagu.learning",
+    "tsunagu.roster_sync",
     "tsunagu.demo",
     "tsunagu.bench",
 ]

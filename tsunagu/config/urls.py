@@ -15,6 +15,7 @@ urlpatterns = [
     path("grades/", include("tsunagu.grades.urls")),
     path("learning/", include("tsunagu.learning.urls")),
     path("xapi/", include("tsunagu.learning.xapi_urls")),
+    path("oneroster/", include("tsunagu.roster_sync.urls")),
     path("audit/", include("tsunagu.core.audit_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("tsunagu.accounts.urls")),
