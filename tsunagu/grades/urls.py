@@ -1,6 +1,21 @@
 """URLs of the grades pages (namespace ``grades``)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from tsunagu.grades import views
 
 app_name = "grades"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    path("groups/<uuid:group_uuid>/terms/<int:term>/", views.grid, name="grid"),
+    path("groups/<uuid:group_uuid>/terms/<int:term>/save/", views.grid_save, name="grid_save"),
+    path("groups/<uuid:group_uuid>/terms/<int:term>/import/", views.grid_import, name="grid_import"),
+    path("groups/<uuid:group_uuid>/terms/<int:term>/plan/", views.plan_start, name="plan_start"),
+    path(
+        "groups/<uuid:group_uuid>/terms/<int:term>/pupils/<uuid:student_uuid>/",
+        views.result_override,
+        name="result_override",
+    ),
+    path("groups/<uuid:group_uuid>/plans/<uuid:plan_uuid>/", views.plan_edit, name="plan_edit"),
+    path("homerooms/<uuid:homeroom_uuid>/terms/<int:term>/", views.class_list, name="class_list"),
+]

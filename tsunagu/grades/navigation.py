@@ -1,0 +1,17 @@
+"""The grades page in the main menu (only for actors whose roles have a rule behind it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tsunagu.core.policy import registry
+
+
+def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]]:
+    """(label, URL, icon): 成績 for subject and homeroom teachers, grade heads and principals."""
+    if registry.allows_any(actor, "org.TeachingGroup", "view_scores"):
+        return [(_("Grades"), reverse("grades:index"), "chart")]
+    return []

@@ -1,0 +1,183 @@
+"""Who may see and enter grades (class II).
+
+A subject teacher enters scores for their own teaching groups, in their subject only, and edits that
+subject's evaluation plans for the grade. A homeroom teacher reads their class across subjects; at an
+elementary school (学級担任制: the homeroom teacher teaches the class most subjects) they also write for
+their class — at a junior high only the subject teachers write. A grade head reads the grade; the
+principal reads everything in the school. Office, nurse, board, helpdesk, guardians and pupils have no
+rule here: 通知表 release to families is a later feature.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from tsunagu.accounts.models import RoleAssignment
+from tsunagu.core.policy import RuleResult, rule
+from tsunagu.core.scopes import NOTHING, pupil_scope
+from tsunagu.grades.models import EvaluationPlan, Rating, Score, ViewpointGrade
+from tsunagu.org.models import Homeroom, SchoolKind, TeachingGroup
+
+ELEMENTARY = SchoolKind.ELEMENTARY
+
+
+def _plans_of_group(a: RoleAssignment, prefix: str = "") -> Q:
+    """Plans of the subject and grade the subject teacher's group is taught in this year."""
+    group = a.teaching_group
+    if group is None:
+        return NOTHING
+    return Q(
+        **{
+            f"{prefix}school": group.school_id,
+            f"{prefix}school_year": group.school_year_id,
+            f"{prefix}subject": group.subject_id,
+            f"{prefix}grade_level": group.grade_level_id,
+        }
+    )
+
+
+def _plans_of_homeroom(a: RoleAssignment, prefix: str = "", *, elementary_only: bool = False) -> Q:
+    """Plans of the homeroom teacher's grade this year (every subject)."""
+    room = a.homeroom
+    if room is None:
+        return NOTHING
+    q = Q(
+        **{
+            f"{prefix}school": room.school_id,
+            f"{prefix}school_year": room.school_year_id,
+            f"{prefix}grade_level": room.grade_level_id,
+        }
+    )
+    if elementary_only:
+        q &= Q(**{f"{prefix}school__kind": ELEMENTARY})
+    return q
+
+
+# --- teaching groups: the grid pages -----------------------------------------------------------
+
+
+@rule(TeachingGroup, actions=["view_scores", "enter_scores"], roles=["subject_teacher"])
+def group_scores_own(a: RoleAssignment) -> RuleResult:
+    """One's own teaching group: see and enter its scores."""
+    return Q(pk=a.teaching_group_id)
+
+
+@rule(TeachingGroup, actions=["view_scores"], roles=["homeroom_teacher"])
+def group_view_scores_homeroom(a: RoleAssignment) -> RuleResult:
+    """Teaching groups one's own homeroom is taught in (every subject)."""
+    return Q(homerooms=a.homeroom_id)
+
+
+@rule(TeachingGroup, actions=["enter_scores"], roles=["homeroom_teacher"])
+def group_enter_scores_homeroom(a: RoleAssignment) -> RuleResult:
+    """At an elementary school, the teaching groups of one's own homeroom (学級担任制)."""
+    return Q(homerooms=a.homeroom_id, school__kind=ELEMENTARY)
+
+
+@rule(TeachingGroup, actions=["view_scores"], roles=["grade_head"])
+def group_view_scores_grade(a: RoleAssignment) -> RuleResult:
+    """Teaching groups of one's grade this year."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(TeachingGroup, actions=["view_scores"], roles=["principal"])
+def group_view_scores_school(a: RoleAssignment) -> RuleResult:
+    """Every teaching group of the school."""
+    return Q(school=a.school_id)
+
+
+@rule(Homeroom, actions=["view_grades"], roles=["homeroom_teacher"])
+def homeroom_view_grades_own(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom: the 成績一覧 across subjects."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Homeroom, actions=["view_grades"], roles=["grade_head"])
+def homeroom_view_grades_grade(a: RoleAssignment) -> RuleResult:
+    """The homerooms of one's grade this year."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(Homeroom, actions=["view_grades"], roles=["principal"])
+def homeroom_view_grades_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of the school."""
+    return Q(school=a.school_id)
+
+
+# --- evaluation plans --------------------------------------------------------------------------
+
+
+@rule(EvaluationPlan, actions=["view", "change"], roles=["subject_teacher"])
+def plan_own_subject(a: RoleAssignment) -> RuleResult:
+    """Plans of one's subject in the grade of one's teaching group."""
+    return _plans_of_group(a)
+
+
+@rule(EvaluationPlan, actions=["view"], roles=["homeroom_teacher"])
+def plan_view_homeroom(a: RoleAssignment) -> RuleResult:
+    """Plans of every subject in one's homeroom's grade."""
+    return _plans_of_homeroom(a)
+
+
+@rule(EvaluationPlan, actions=["change"], roles=["homeroom_teacher"])
+def plan_change_homeroom(a: RoleAssignment) -> RuleResult:
+    """At an elementary school, plans of one's homeroom's grade (学級担任制)."""
+    return _plans_of_homeroom(a, elementary_only=True)
+
+
+@rule(EvaluationPlan, actions=["view"], roles=["grade_head"])
+def plan_view_grade(a: RoleAssignment) -> RuleResult:
+    """Plans of one's grade this year."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(EvaluationPlan, actions=["view"], roles=["principal"])
+def plan_view_school(a: RoleAssignment) -> RuleResult:
+    """Every plan of the school."""
+    return Q(school=a.school_id)
+
+
+# --- scores and the teacher's 観点 / 評定 --------------------------------------------------------
+
+for _model, _via in ((Score, "part__assessment__plan__"), (ViewpointGrade, "plan__"), (Rating, "plan__")):
+    _name = _model.__name__.lower()
+
+    def _own(a: RoleAssignment, via: str = _via) -> RuleResult:
+        return _plans_of_group(a, via) & pupil_scope(a, via="student__")
+
+    def _class(a: RoleAssignment, via: str = _via) -> RuleResult:
+        return _plans_of_homeroom(a, via) & pupil_scope(a, via="student__")
+
+    def _class_write(a: RoleAssignment, via: str = _via) -> RuleResult:
+        return _plans_of_homeroom(a, via, elementary_only=True) & pupil_scope(a, via="student__")
+
+    def _grade(a: RoleAssignment, via: str = _via) -> RuleResult:
+        return Q(
+            **{
+                f"{via}school": a.school_id,
+                f"{via}school_year": a.school_year_id,
+                f"{via}grade_level": a.grade_level_id,
+            }
+        )
+
+    def _school(a: RoleAssignment, via: str = _via) -> RuleResult:
+        return Q(**{f"{via}school": a.school_id})
+
+    _own.__doc__ = "Pupils of one's teaching group, in one's subject."
+    _class.__doc__ = "Pupils of one's homeroom, every subject."
+    _class_write.__doc__ = "At an elementary school, pupils of one's homeroom, every subject (学級担任制)."
+    _grade.__doc__ = "Pupils of one's grade this year, every subject."
+    _school.__doc__ = "Every pupil of the school, every subject."
+    for _func, _suffix in (
+        (_own, "own"),
+        (_class, "class"),
+        (_class_write, "class_write"),
+        (_grade, "grade"),
+        (_school, "school"),
+    ):
+        _func.__name__ = _func.__qualname__ = f"{_name}_{_suffix}"
+    rule(_model, actions=["view", "change"], roles=["subject_teacher"])(_own)
+    rule(_model, actions=["view"], roles=["homeroom_teacher"])(_class)
+    rule(_model, actions=["change"], roles=["homeroom_teacher"])(_class_write)
+    rule(_model, actions=["view"], roles=["grade_head"])(_grade)
+    rule(_model, actions=["view"], roles=["principal"])(_school)

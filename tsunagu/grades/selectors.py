@@ -1,0 +1,431 @@
+"""Reads of grades, narrowed to the actor: teaching groups with their plans, the score grid with its
+proposals (観点 A/B/C and 評定), and the class list across subjects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tsunagu.grades import rules
+from tsunagu.grades.models import (
+    VIEWPOINT_SHORT,
+    AssessmentPart,
+    EvaluationPlan,
+    GradingRule,
+    Rating,
+    Score,
+    Viewpoint,
+    ViewpointGrade,
+    cell_text,
+)
+from tsunagu.org.models import Homeroom, TeachingGroup, Term
+from tsunagu.students.models import Enrolment, Student
+
+VIEWPOINTS: list[str] = [Viewpoint.KNOWLEDGE, Viewpoint.THINKING, Viewpoint.ATTITUDE]
+
+
+def teaching_groups_for(*, actor: Any, action: str = "view_scores") -> list[TeachingGroup]:
+    """This year's teaching groups whose grades ``actor`` may see, in grade, subject and name order."""
+    day = timezone.localdate()
+    return list(
+        TeachingGroup.objects.visible_to(actor, action)
+        .filter(school_year__start_date__lte=day, school_year__end_date__gte=day, subject__is_rated=True)
+        .select_related("school", "subject", "grade_level", "school_year")
+        .prefetch_related("homerooms")
+        .order_by("school__kind", "school__mext_code", "grade_level__order", "subject__order", "name")
+    )
+
+
+def may(actor: Any, obj: Any, action: str) -> bool:
+    """Whether ``actor`` may ``action`` this one object (a second action on an object already fetched)."""
+    return type(obj).objects.filter(pk=obj.pk).visible_to(actor, action).exists()
+
+
+def terms_of(group: TeachingGroup) -> list[Term]:
+    """The terms of the group's school and year (public calendar data)."""
+    return list(
+        Term.objects.filter(school=group.school_id, school_year=group.school_year_id).order_by("number")
+    )
+
+
+def term_of(group: TeachingGroup, number: int) -> Term | None:
+    return Term.objects.filter(
+        school=group.school_id, school_year=group.school_year_id, number=number
+    ).first()
+
+
+def plan_for(*, actor: Any, group: TeachingGroup, term: Term) -> EvaluationPlan | None:
+    """The plan of the group's subject and grade in ``term``, if any and visible to ``actor``."""
+    return (
+        EvaluationPlan.objects.visible_to(actor, "view")
+        .filter(term=term, subject=group.subject_id, grade_level=group.grade_level_id)
+        .select_related("school", "subject", "grade_level", "term", "school_year")
+        .first()
+    )
+
+
+def thresholds_for(plan: EvaluationPlan) -> tuple[rules.Thresholds, dict[str, int]]:
+    """The plan's A/C thresholds (its own, else the school's, else the defaults) and the school's rating
+    table for the plan's stage."""
+    school_rule = GradingRule.objects.filter(school=plan.school_id).first()
+    a = plan.a_threshold if plan.a_threshold is not None else getattr(school_rule, "a_threshold", None)
+    c = plan.c_threshold if plan.c_threshold is not None else getattr(school_rule, "c_threshold", None)
+    table: dict[str, int] = {}
+    if school_rule is not None:
+        table = (
+            school_rule.junior_high_table if plan.grade_level.stage == "J" else school_rule.elementary_table
+        )
+    return (
+        rules.Thresholds(
+            a=a if a is not None else rules.DEFAULT_A_THRESHOLD,
+            c=c if c is not None else rules.DEFAULT_C_THRESHOLD,
+        ),
+        table or {},
+    )
+
+
+@dataclass
+class Column:
+    """A grid column: one assessment part."""
+
+    part: AssessmentPart
+    assessment_name: str
+    viewpoint_short: str
+    first_of_assessment: bool
+    span: int
+
+    @property
+    def label(self) -> str:
+        """The CSV header of the column: ``単元テスト1（知）``."""
+        return f"{self.assessment_name}（{self.viewpoint_short}）"
+
+
+@dataclass
+class Result:
+    """One pupil's 観点 and 評定: the proposal from the scores, and what stands (override or proposal)."""
+
+    percentages: dict[str, Decimal | None]
+    proposed: dict[str, str | None]
+    grades: dict[str, str | None]
+    overridden: set[str]
+    proposed_rating: int | None
+    rating: int | None
+    rating_overridden: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "viewpoints": [
+                {
+                    "viewpoint": str(v),
+                    "percentage": None if self.percentages[v] is None else str(self.percentages[v]),
+                    "proposed": self.proposed[v],
+                    "grade": self.grades[v],
+                    "overridden": v in self.overridden,
+                }
+                for v in VIEWPOINTS
+            ],
+            "proposed_rating": self.proposed_rating,
+            "rating": self.rating,
+            "rating_overridden": self.rating_overridden,
+        }
+
+
+@dataclass
+class Cell:
+    """A grid cell: its column, the text shown and the version the page loaded (0: no score yet)."""
+
+    column: Column
+    text: str = ""
+    version: int = 0
+
+
+@dataclass
+class GridRow:
+    """A pupil's row of the grid."""
+
+    student: Student
+    homeroom_name: str
+    roll_number: int | None
+    cells: list[Cell]
+    result: Result
+
+
+@dataclass
+class Grid:
+    """The score grid of a teaching group in a term."""
+
+    group: TeachingGroup
+    term: Term
+    plan: EvaluationPlan
+    columns: list[Column]
+    rows: list[GridRow]
+    thresholds: rules.Thresholds
+    has_rating: bool
+    distribution: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _reference_day(term: Term) -> dt.date:
+    return min(max(timezone.localdate(), term.start_date), term.end_date)
+
+
+def group_enrolments(*, actor: Any, group: TeachingGroup, term: Term) -> list[Enrolment]:
+    """Enrolments of the group's pupils on the term's reference day (today, or the term's last day for
+    a past term), visible to ``actor``, in class and roll-number order."""
+    day = _reference_day(term)
+    in_group = Q(homeroom__in=group.homerooms.all()) | Q(
+        student__teaching_group_memberships__teaching_group=group
+    )
+    return list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(in_group, school=group.school_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student", "homeroom__grade_level")
+        .order_by("homeroom__order", "roll_number", "student__family_name_kana")
+    )
+
+
+def plan_parts(plan: EvaluationPlan) -> list[AssessmentPart]:
+    """The plan's parts in assessment order, then 観点 order."""
+    order = {v: i for i, v in enumerate(VIEWPOINTS)}
+    parts = list(
+        AssessmentPart.objects.filter(assessment__plan=plan)
+        .select_related("assessment")
+        .order_by("assessment__order", "assessment__pk")
+    )
+    parts.sort(key=lambda p: (p.assessment.order, p.assessment.pk, order[Viewpoint(p.viewpoint)]))
+    return parts
+
+
+def compute_result(
+    *,
+    parts: list[AssessmentPart],
+    scores: dict[int, Score],
+    thresholds: rules.Thresholds,
+    table: dict[str, int],
+    grade_code: str,
+    overrides: dict[str, str] | None = None,
+    rating_override: int | None = None,
+) -> Result:
+    """One pupil's proposals from their scores (``scores`` by part id), and what stands with overrides."""
+    inputs = [
+        rules.PartResult(
+            viewpoint=p.viewpoint,
+            weight=p.weight,
+            max_points=p.max_points,
+            points=scores[p.pk].points if p.pk in scores and not scores[p.pk].absent else None,
+        )
+        for p in parts
+    ]
+    overrides = overrides or {}
+    percentages = {v: rules.viewpoint_percentage(inputs, v) for v in VIEWPOINTS}
+    proposed = {v: rules.grade_for(percentages[v], thresholds) for v in VIEWPOINTS}
+    grades = {v: overrides.get(v, proposed[v]) for v in VIEWPOINTS}
+    proposed_rating = rules.rating_for([grades[v] for v in VIEWPOINTS], grade_code, table)
+    has_scale = rules.rating_scale(grade_code) is not None
+    return Result(
+        percentages=percentages,
+        proposed=proposed,
+        grades=grades,
+        overridden={v for v in VIEWPOINTS if v in overrides},
+        proposed_rating=proposed_rating,
+        rating=(rating_override if rating_override is not None else proposed_rating) if has_scale else None,
+        rating_overridden=rating_override is not None and has_scale,
+    )
+
+
+def _overrides(
+    actor: Any, plans: Iterable[EvaluationPlan], students: Iterable[int]
+) -> tuple[dict[tuple[int, int], dict[str, str]], dict[tuple[int, int], int]]:
+    ids = list(students)
+    plan_ids = [p.pk for p in plans]
+    grades: dict[tuple[int, int], dict[str, str]] = defaultdict(dict)
+    for g in ViewpointGrade.objects.visible_to(actor, "view").filter(plan__in=plan_ids, student__in=ids):
+        grades[(g.plan_id, g.student_id)][g.viewpoint] = g.value
+    ratings = {
+        (r.plan_id, r.student_id): r.value
+        for r in Rating.objects.visible_to(actor, "view").filter(plan__in=plan_ids, student__in=ids)
+    }
+    return grades, ratings
+
+
+def pupil_result(*, actor: Any, plan: EvaluationPlan, student: Student) -> Result:
+    """One pupil's proposals and what stands, freshly computed (after a save)."""
+    parts = plan_parts(plan)
+    scores = {
+        s.part_id: s
+        for s in Score.objects.visible_to(actor, "view").filter(part__assessment__plan=plan, student=student)
+    }
+    thresholds, table = thresholds_for(plan)
+    grades, ratings = _overrides(actor, [plan], [student.pk])
+    return compute_result(
+        parts=parts,
+        scores=scores,
+        thresholds=thresholds,
+        table=table,
+        grade_code=plan.grade_level.code,
+        overrides=grades.get((plan.pk, student.pk)),
+        rating_override=ratings.get((plan.pk, student.pk)),
+    )
+
+
+def grid_get(*, actor: Any, group: TeachingGroup, term: Term, plan: EvaluationPlan) -> Grid:
+    """The grid: the group's pupils × the plan's parts, each cell with its version, each row with its
+    proposals; and the distribution of the 観点 and 評定 that stand."""
+    parts = plan_parts(plan)
+    enrolments = group_enrolments(actor=actor, group=group, term=term)
+    student_ids = [e.student_id for e in enrolments]
+    by_pupil: dict[int, dict[int, Score]] = defaultdict(dict)
+    for s in Score.objects.visible_to(actor, "view").filter(
+        part__assessment__plan=plan, student__in=student_ids
+    ):
+        by_pupil[s.student_id][s.part_id] = s
+    thresholds, table = thresholds_for(plan)
+    grades, ratings = _overrides(actor, [plan], student_ids)
+    columns = []
+    spans: dict[int, int] = defaultdict(int)
+    for p in parts:
+        spans[p.assessment_id] += 1
+    seen: set[int] = set()
+    for p in parts:
+        columns.append(
+            Column(
+                part=p,
+                assessment_name=p.assessment.name,
+                viewpoint_short=VIEWPOINT_SHORT[Viewpoint(p.viewpoint)],
+                first_of_assessment=p.assessment_id not in seen,
+                span=spans[p.assessment_id],
+            )
+        )
+        seen.add(p.assessment_id)
+    rows = []
+    distribution: dict[str, dict[str, int]] = {str(v): {"A": 0, "B": 0, "C": 0} for v in VIEWPOINTS}
+    distribution["rating"] = {}
+    for e in enrolments:
+        mine = by_pupil.get(e.student_id, {})
+        result = compute_result(
+            parts=parts,
+            scores=mine,
+            thresholds=thresholds,
+            table=table,
+            grade_code=plan.grade_level.code,
+            overrides=grades.get((plan.pk, e.student_id)),
+            rating_override=ratings.get((plan.pk, e.student_id)),
+        )
+        for v in VIEWPOINTS:
+            if result.grades[v]:
+                distribution[str(v)][result.grades[v]] += 1  # type: ignore[index]
+        if result.rating is not None:
+            key = str(result.rating)
+            distribution["rating"][key] = distribution["rating"].get(key, 0) + 1
+        cells = [
+            Cell(c, cell_text(mine[c.part.pk].points, mine[c.part.pk].absent), mine[c.part.pk].version)
+            if c.part.pk in mine
+            else Cell(c)
+            for c in columns
+        ]
+        rows.append(
+            GridRow(
+                student=e.student,
+                homeroom_name=e.homeroom.display_name if e.homeroom else "",
+                roll_number=e.roll_number,
+                cells=cells,
+                result=result,
+            )
+        )
+    return Grid(
+        group=group,
+        term=term,
+        plan=plan,
+        columns=columns,
+        rows=rows,
+        thresholds=thresholds,
+        has_rating=rules.rating_scale(plan.grade_level.code) is not None,
+        distribution=distribution,
+    )
+
+
+@dataclass
+class ClassListRow:
+    """成績一覧: one pupil of a class with the 観点 and 評定 that stand in each subject."""
+
+    student: Student
+    roll_number: int | None
+    by_subject: list[Result | None]
+
+
+@dataclass
+class ClassList:
+    homeroom: Homeroom
+    term: Term
+    plans: list[EvaluationPlan]
+    rows: list[ClassListRow]
+    averages: list[Decimal | None]
+    distributions: list[dict[str, int]]
+
+
+def class_list_get(*, actor: Any, homeroom: Homeroom, term: Term) -> ClassList:
+    """Every rated subject's results for a class in a term (the plans the actor may see), with the
+    average 評定 and the distribution of 評定 per subject."""
+    plans = list(
+        EvaluationPlan.objects.visible_to(actor, "view")
+        .filter(term=term, grade_level=homeroom.grade_level_id, subject__is_rated=True)
+        .select_related("subject", "grade_level", "school")
+        .order_by("subject__order")
+    )
+    day = _reference_day(term)
+    enrolments = list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(homeroom=homeroom, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+        .order_by("roll_number")
+    )
+    ids = [e.student_id for e in enrolments]
+    parts = {p.pk: plan_parts(p) for p in plans}
+    scores: dict[tuple[int, int], dict[int, Score]] = defaultdict(dict)
+    for s in (
+        Score.objects.visible_to(actor, "view")
+        .filter(part__assessment__plan__in=plans, student__in=ids)
+        .select_related("part__assessment")
+    ):
+        scores[(s.part.assessment.plan_id, s.student_id)][s.part_id] = s
+    grades, ratings = _overrides(actor, plans, ids)
+    settings_by_plan = {p.pk: thresholds_for(p) for p in plans}
+    rows = []
+    for e in enrolments:
+        results: list[Result | None] = []
+        for p in plans:
+            thresholds, table = settings_by_plan[p.pk]
+            results.append(
+                compute_result(
+                    parts=parts[p.pk],
+                    scores=scores.get((p.pk, e.student_id), {}),
+                    thresholds=thresholds,
+                    table=table,
+                    grade_code=p.grade_level.code,
+                    overrides=grades.get((p.pk, e.student_id)),
+                    rating_override=ratings.get((p.pk, e.student_id)),
+                )
+            )
+        rows.append(ClassListRow(student=e.student, roll_number=e.roll_number, by_subject=results))
+    averages: list[Decimal | None] = []
+    distributions: list[dict[str, int]] = []
+    for i in range(len(plans)):
+        values = [r.by_subject[i].rating for r in rows if r.by_subject[i] and r.by_subject[i].rating]  # type: ignore[union-attr]
+        averages.append(
+            (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01")) if values else None  # type: ignore[arg-type]
+        )
+        dist: dict[str, int] = {}
+        for v in values:
+            dist[str(v)] = dist.get(str(v), 0) + 1
+        distributions.append(dist)
+    return ClassList(
+        homeroom=homeroom, term=term, plans=plans, rows=rows, averages=averages, distributions=distributions
+    )

@@ -1,0 +1,429 @@
+"""Writes of grades: plans and assessments, score rows (with versions, so nothing is silently
+overwritten), and the teacher's overrides of 観点 and 評定 with a reason.
+
+Every write checks access on the rows it touches through the policy registry (the view has already
+checked the page), runs in a transaction, and records who changed what: ``ScoreChange`` for scores,
+the history tables for plans and overrides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tsunagu.grades.models import (
+    Assessment,
+    AssessmentPart,
+    EvaluationCriterion,
+    EvaluationPlan,
+    Rating,
+    Score,
+    ScoreChange,
+    Unit,
+    Viewpoint,
+    ViewpointGrade,
+    cell_text,
+)
+from tsunagu.org.models import Term
+from tsunagu.students.models import Student
+
+ABSENT_WORDS = {"欠", "欠席", "ケツ", "けつ", "x", "X"}
+
+
+def parse_cell(text: str, max_points: Decimal) -> tuple[Decimal | None, bool]:
+    """A typed or pasted cell → (points, absent). Full-width digits are accepted (NFKC); ``欠`` marks an
+    absence; empty means not entered. ValidationError with a Japanese message otherwise."""
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    if raw == "":
+        return None, False
+    if raw in ABSENT_WORDS or raw == unicodedata.normalize("NFKC", "欠"):
+        return None, True
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ValidationError(
+            _("“%(text)s” is not a score. Enter a number, 欠 for absent, or leave it empty.")
+            % {"text": text.strip()}
+        ) from None
+    if not value.is_finite() or value < 0 or value > max_points:
+        raise ValidationError(
+            _("%(value)s is outside 0–%(max)s.") % {"value": raw, "max": cell_text(max_points, False)}
+        )
+    if value != value.quantize(Decimal("0.1")):
+        raise ValidationError(_("Scores have at most one decimal place."))
+    return value, False
+
+
+@dataclass(frozen=True)
+class CellInput:
+    """One cell of a row save: the part, the text typed, and the version the page showed (0: empty)."""
+
+    part: AssessmentPart
+    text: str
+    version: int
+
+
+@dataclass
+class CellState:
+    """A cell as stored now."""
+
+    part: AssessmentPart
+    text: str
+    version: int
+
+
+@dataclass
+class Conflict:
+    """A cell somebody else changed since the page was loaded: both values, so the teacher chooses."""
+
+    part: AssessmentPart
+    mine: str
+    theirs: str
+    version: int
+    by: str
+    at: dt.datetime | None
+
+
+@dataclass
+class RowSaveResult:
+    saved: list[CellState] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    changed: int = 0
+
+
+def _who(user: Any) -> str:
+    if user is None:
+        return ""
+    member = getattr(user, "staff_member", None)
+    return member.full_name if member is not None else user.get_username()
+
+
+def _conflict(current: Score, mine: str) -> Conflict:
+    return Conflict(
+        part=current.part,
+        mine=mine,
+        theirs=current.display,
+        version=current.version,
+        by=_who(current.updated_by),
+        at=current.updated_at,
+    )
+
+
+def score_row_save(
+    *,
+    actor: Any,
+    plan: EvaluationPlan,
+    student: Student,
+    cells: list[CellInput],
+    source: str = "grid",
+    check_versions: bool = True,
+) -> RowSaveResult:
+    """Save one pupil's cells of a plan.
+
+    Every cell is validated first; any invalid cell refuses the whole row (ValidationError keyed by
+    the part's UUID) and nothing is written. A cell whose stored version differs from the version the
+    page showed is a conflict — unless it already holds the same value — and is left as stored; the
+    other cells are saved. The write itself is a compare-and-set on the version (``UPDATE … WHERE
+    version = n``), so two saves racing from the same version cannot both win, on SQLite or PostgreSQL.
+    ``check_versions=False`` is for imports, which deliberately set what the file says.
+    """
+    errors: dict[str, list[str]] = {}
+    parsed: list[tuple[CellInput, Decimal | None, bool]] = []
+    for cell in cells:
+        if cell.part.assessment.plan_id != plan.pk:
+            raise PermissionDenied("part of another plan")
+        try:
+            points, absent = parse_cell(cell.text, cell.part.max_points)
+        except ValidationError as exc:
+            errors[str(cell.part.uuid)] = exc.messages
+            continue
+        parsed.append((cell, points, absent))
+    if errors:
+        raise ValidationError(errors)
+    if not Student.objects.visible_to(actor, "view").filter(pk=student.pk).exists():
+        raise PermissionDenied("pupil out of scope")
+    result = RowSaveResult()
+    now = timezone.now()
+    with transaction.atomic():
+        writable = Score.objects.visible_to(actor, "change")
+        current = {
+            s.part_id: s
+            for s in Score.objects.visible_to(actor, "view")
+            .filter(student=student, part__in=[c.part for c, _p, _a in parsed])
+            .select_related("updated_by__staff_member", "part")
+        }
+        for cell, points, absent in parsed:
+            new_text = cell_text(points, absent)
+            score = current.get(cell.part.pk)
+            if score is None:
+                if points is None and not absent:
+                    result.saved.append(CellState(cell.part, "", 0))
+                    continue
+                try:
+                    with transaction.atomic():
+                        score = Score.objects.create(
+                            student=student,
+                            part=cell.part,
+                            points=points,
+                            absent=absent,
+                            version=1,
+                            updated_by=actor,
+                        )
+                except IntegrityError:
+                    # Somebody created the cell a moment ago: compare with theirs.
+                    score = (
+                        Score.objects.visible_to(actor, "view")
+                        .select_related("updated_by__staff_member")
+                        .get(student=student, part=cell.part)
+                    )
+                    if score.display != new_text:
+                        result.conflicts.append(_conflict(score, new_text))
+                    else:
+                        result.saved.append(CellState(cell.part, score.display, score.version))
+                    continue
+                if not writable.filter(pk=score.pk).exists():
+                    raise PermissionDenied("score out of scope")
+                ScoreChange.objects.create(
+                    score=score, by=actor, before="", after=new_text, version=1, source=source
+                )
+                result.saved.append(CellState(cell.part, new_text, 1))
+                result.changed += 1
+                continue
+            if score.display == new_text:
+                result.saved.append(CellState(cell.part, new_text, score.version))
+                continue
+            if check_versions and score.version != cell.version:
+                result.conflicts.append(_conflict(score, new_text))
+                continue
+            updated = writable.filter(pk=score.pk, version=score.version).update(
+                points=points, absent=absent, version=F("version") + 1, updated_by=actor, updated_at=now
+            )
+            if updated == 0:
+                fresh = (
+                    Score.objects.visible_to(actor, "view")
+                    .select_related("updated_by__staff_member")
+                    .filter(pk=score.pk)
+                    .first()
+                )
+                if fresh is None:
+                    raise PermissionDenied("score out of scope")
+                result.conflicts.append(_conflict(fresh, new_text))
+                continue
+            ScoreChange.objects.create(
+                score=score,
+                by=actor,
+                before=score.display,
+                after=new_text,
+                version=score.version + 1,
+                source=source,
+            )
+            result.saved.append(CellState(cell.part, new_text, score.version + 1))
+            result.changed += 1
+    return result
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+def _check_plan(actor: Any, plan: EvaluationPlan) -> None:
+    if not EvaluationPlan.objects.filter(pk=plan.pk).visible_to(actor, "change").exists():
+        raise PermissionDenied("plan out of scope")
+
+
+@transaction.atomic
+def plan_create(*, actor: Any, term: Term, subject_id: int, grade_level_id: int) -> EvaluationPlan:
+    """A new, empty plan for a subject and grade in a term (or the existing one: creating is idempotent).
+
+    Refused unless the actor may change the plan once it exists (the transaction rolls back)."""
+    plan, _created = EvaluationPlan.objects.get_or_create(
+        term=term,
+        subject_id=subject_id,
+        grade_level_id=grade_level_id,
+        defaults={"school_id": term.school_id, "school_year_id": term.school_year_id},
+    )
+    _check_plan(actor, plan)
+    return plan
+
+
+@transaction.atomic
+def plan_copy_from(*, actor: Any, plan: EvaluationPlan, source: EvaluationPlan) -> int:
+    """Copy units, criteria and assessments (with their parts) of ``source`` — e.g. last year's plan of
+    the same subject, grade and term — into ``plan``. Returns the number of assessments copied."""
+    _check_plan(actor, plan)
+    if not EvaluationPlan.objects.filter(pk=source.pk).visible_to(actor, "view").exists():
+        raise PermissionDenied("source plan out of scope")
+    units = {}
+    for unit in source.units.all():
+        new = Unit.objects.create(
+            plan=plan,
+            order=unit.order,
+            title=unit.title,
+            curriculum_code=unit.curriculum_code,
+            hours=unit.hours,
+        )
+        units[unit.pk] = new
+        EvaluationCriterion.objects.bulk_create(
+            EvaluationCriterion(
+                unit=new, viewpoint=c.viewpoint, text=c.text, curriculum_code=c.curriculum_code
+            )
+            for c in unit.criteria.all()
+        )
+    count = 0
+    for a in source.assessments.prefetch_related("parts"):
+        new_a = Assessment.objects.create(
+            plan=plan,
+            unit=units.get(a.unit_id) if a.unit_id else None,
+            name=a.name,
+            kind=a.kind,
+            order=a.order,
+        )
+        AssessmentPart.objects.bulk_create(
+            AssessmentPart(assessment=new_a, viewpoint=p.viewpoint, max_points=p.max_points, weight=p.weight)
+            for p in a.parts.all()
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def plan_update(
+    *, actor: Any, plan: EvaluationPlan, a_threshold: Decimal | None, c_threshold: Decimal | None, note: str
+) -> EvaluationPlan:
+    """Set the plan's own thresholds (empty: the school's) and note."""
+    _check_plan(actor, plan)
+    plan.a_threshold, plan.c_threshold, plan.note = a_threshold, c_threshold, note
+    plan.full_clean()
+    if a_threshold is not None and c_threshold is not None and c_threshold > a_threshold:
+        raise ValidationError(_("The C threshold must not be above the A threshold."))
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def unit_add(
+    *,
+    actor: Any,
+    plan: EvaluationPlan,
+    title: str,
+    curriculum_code: str = "",
+    criteria: dict[str, str] | None = None,
+) -> Unit:
+    """Add a unit at the end of the plan, with its criteria per 観点 (empty texts skipped)."""
+    _check_plan(actor, plan)
+    if curriculum_code and not (curriculum_code.isdigit() and len(curriculum_code) <= 16):
+        raise ValidationError(_("A curriculum code has up to 16 digits."))
+    order = (plan.units.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    unit = Unit(plan=plan, order=order, title=title.strip(), curriculum_code=curriculum_code)
+    unit.full_clean()
+    unit.save()
+    for viewpoint, text in (criteria or {}).items():
+        if text.strip():
+            EvaluationCriterion.objects.create(unit=unit, viewpoint=Viewpoint(viewpoint), text=text.strip())
+    return unit
+
+
+@transaction.atomic
+def assessment_add(
+    *,
+    actor: Any,
+    plan: EvaluationPlan,
+    name: str,
+    kind: str,
+    parts: dict[str, tuple[Decimal, Decimal]],
+    unit: Unit | None = None,
+    date: dt.date | None = None,
+) -> Assessment:
+    """Add an assessment evaluating the 観点 in ``parts`` (viewpoint → (max points, weight))."""
+    _check_plan(actor, plan)
+    if not parts:
+        raise ValidationError(_("Choose at least one viewpoint with its maximum points."))
+    if unit is not None and unit.plan_id != plan.pk:
+        raise PermissionDenied("unit of another plan")
+    order = (plan.assessments.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    assessment = Assessment(plan=plan, name=name.strip(), kind=kind, unit=unit, date=date, order=order)
+    assessment.full_clean()
+    assessment.save()
+    for viewpoint, (max_points, weight) in parts.items():
+        part = AssessmentPart(
+            assessment=assessment, viewpoint=Viewpoint(viewpoint), max_points=max_points, weight=weight
+        )
+        part.full_clean()
+        part.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_delete(*, actor: Any, assessment: Assessment) -> None:
+    """Remove an assessment in which no pupil has a score yet (it would take the scores with it).
+
+    The check counts every pupil's scores, also those of groups the actor does not teach."""
+    _check_plan(actor, assessment.plan)
+    from tsunagu.core.scope import system_scope
+
+    with system_scope(reason="an assessment is removed only when no pupil has a score in it"):
+        has_scores = (
+            Score.objects.filter(part__assessment=assessment)
+            .exclude(points__isnull=True, absent=False)
+            .exists()
+        )
+    if has_scores:
+        raise ValidationError(_("This assessment has scores; it cannot be removed."))
+    assessment.delete()
+
+
+# --- overrides ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def result_override(
+    *,
+    actor: Any,
+    plan: EvaluationPlan,
+    student: Student,
+    grades: dict[str, str | None],
+    rating: int | None,
+    reason: str,
+    max_rating: int | None,
+) -> None:
+    """Set (or clear, with None) the teacher's 観点 and 評定 for a pupil, overriding the proposals.
+
+    A reason is required for any override; the history tables keep every earlier value and reason."""
+    reason = reason.strip()
+    if (any(v for v in grades.values()) or rating is not None) and not reason:
+        raise ValidationError(_("Give a reason for the change."))
+    if rating is not None and (max_rating is None or not 1 <= rating <= max_rating):
+        raise ValidationError(_("This grade has no rating of %(value)s.") % {"value": rating})
+    if not Student.objects.visible_to(actor, "view").filter(pk=student.pk).exists():
+        raise PermissionDenied("pupil out of scope")
+    vg = ViewpointGrade.objects.visible_to(actor, "change")
+    for viewpoint, value in grades.items():
+        existing = vg.filter(plan=plan, student=student, viewpoint=viewpoint).first()
+        if value:
+            if existing is None:
+                existing = ViewpointGrade(plan=plan, student=student, viewpoint=viewpoint)
+            existing.value, existing.reason, existing.set_by = value, reason, actor
+            existing.save()
+            if not vg.filter(pk=existing.pk).exists():
+                raise PermissionDenied("viewpoint grade out of scope")
+        elif existing is not None:
+            existing.delete()
+    rt = Rating.objects.visible_to(actor, "change")
+    existing_rating = rt.filter(plan=plan, student=student).first()
+    if rating is not None:
+        if existing_rating is None:
+            existing_rating = Rating(plan=plan, student=student)
+        existing_rating.value, existing_rating.reason, existing_rating.set_by = rating, reason, actor
+        existing_rating.save()
+        if not rt.filter(pk=existing_rating.pk).exists():
+            raise PermissionDenied("rating out of scope")
+    elif existing_rating is not None:
+        existing_rating.delete()
