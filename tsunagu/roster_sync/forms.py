@@ -45,9 +45,27 @@ class ExportForm(forms.Form):
 
 
 class CheckForm(forms.Form):
-    """A OneRoster zip to check against a profile (ours or one another system produced)."""
+    """A OneRoster zip to check against a profile and, optionally, to compare with our roster."""
 
     file = forms.FileField(label=_("OneRoster package (zip)"))
     profile = forms.ChoiceField(
         label=_("Profile"), choices=[(p.code, p.label) for p in PROFILES.values()], initial="jp-1.2.1"
     )
+    compare = forms.ChoiceField(label=_("Compare with the roster of"), required=False)
+
+    def __init__(self, *args: Any, schools: list[School], ward: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [("", str(_("Only check the package")))]
+        choices += [(WARD, str(_("All schools of the ward")))] if ward else []
+        choices += [(str(s.uuid), s.name) for s in schools]
+        compare = self.fields["compare"]
+        assert isinstance(compare, forms.ChoiceField)
+        compare.choices = choices
+        self.schools = schools
+
+    def compared_schools(self) -> list[School]:
+        """The schools to compare with (none: only check)."""
+        chosen = self.cleaned_data.get("compare") or ""
+        if not chosen:
+            return []
+        return list(self.schools) if chosen == WARD else [s for s in self.schools if str(s.uuid) == chosen]

@@ -15,9 +15,15 @@ from tsunagu.org.models import School, SchoolYear
 from tsunagu.roster_sync.export import package_build
 from tsunagu.roster_sync.forms import WARD, CheckForm, ExportForm
 from tsunagu.roster_sync.profiles import PROFILES
+from tsunagu.roster_sync.reconcile import ReconcileReport, package_reconcile
 from tsunagu.roster_sync.validate import validate_package
 
 MAX_UPLOAD = 200 * 1024 * 1024
+
+
+def _this_year() -> SchoolYear | None:
+    today = timezone.localdate()
+    return SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
 
 
 def _schools(request: HttpRequest) -> list[School]:
@@ -32,9 +38,7 @@ def export_page(request: HttpRequest) -> HttpResponse:
     is_board = len(schools) > 1
     form = ExportForm(request.GET if "download" in request.GET else None, schools=schools, ward=is_board)
     if form.is_bound and form.is_valid():
-        year = SchoolYear.objects.filter(
-            start_date__lte=timezone.localdate(), end_date__gte=timezone.localdate()
-        ).first()
+        year = _this_year()
         if year is not None:
             chosen = form.chosen_schools()
             profile = PROFILES[form.cleaned_data["profile"]]
@@ -68,27 +72,40 @@ def export_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "roster_sync/export.html",
-        {"form": form, "check_form": CheckForm(), "schools": schools},
+        {"form": form, "check_form": CheckForm(schools=schools, ward=is_board)},
     )
 
 
 @require_http_methods(["POST"])
 @policy_required(School, "export_oneroster")
 def check_package(request: HttpRequest) -> HttpResponse:
-    """Check an uploaded package against a profile and list every problem by file, line and column."""
-    form = CheckForm(request.POST, request.FILES)
-    problems = None
+    """Check an uploaded package against a profile and list every problem by file, line and column;
+    optionally compare it with our roster of the chosen schools and list every difference."""
+    schools = _schools(request)
+    ward = len(schools) > 1
+    form = CheckForm(request.POST, request.FILES, schools=schools, ward=ward)
+    report = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        profile = PROFILES[form.cleaned_data["profile"]]
+        year = _this_year()
+        compared = form.compared_schools()
         if upload.size > MAX_UPLOAD:
             form.add_error("file", _("The file is too large (200 MB at most)."))
+        elif compared and year is not None:
+            report = package_reconcile(
+                data=upload.read(), profile=profile, schools=compared, school_year=year
+            )
         else:
-            problems = validate_package(upload.read(), PROFILES[form.cleaned_data["profile"]])
-    schools = _schools(request)
-    export_form = ExportForm(schools=schools, ward=len(schools) > 1)
+            report = ReconcileReport(problems=validate_package(upload.read(), profile))
     return render(
         request,
         "roster_sync/export.html",
-        {"form": export_form, "check_form": form, "problems": problems, "schools": schools},
-        status=200 if form.is_valid() else 400,
+        {
+            "form": ExportForm(schools=schools, ward=ward),
+            "check_form": form,
+            "report": report,
+            "compared": bool(form.is_valid() and form.compared_schools()),
+        },
+        status=200 if report is not None else 400,
     )

@@ -151,3 +151,66 @@ def test_the_benchmark_measures_a_valid_export(ward: object) -> None:
 
     result = oneroster_export(BenchOptions(current_database=True)).as_dict()
     assert result["problems"] == 0 and result["rows"]["users"] > 0 and result["unit"] == "s"
+
+
+def test_our_export_reconciles_with_itself_without_differences(ward: object) -> None:
+    from tsunagu.roster_sync.reconcile import package_reconcile
+
+    schools, year = _schools(), _this_year()
+    data = package_build(schools=schools, school_year=year, profile=JP_V121).to_zip()
+    report = package_reconcile(data=data, profile=JP_V121, schools=schools, school_year=year)
+    assert report.compared and report.differences == []
+
+
+def test_reconciling_names_what_differs_and_who_is_missing(ward: object) -> None:
+    from tsunagu.roster_sync.reconcile import package_reconcile
+
+    schools, year = _schools(), _this_year()
+    data = _read(package_build(schools=schools, school_year=year, profile=JP_V121).to_zip())
+    pupils = [r for r in data["users"] if r["grades"]]
+    renamed, dropped = pupils[0], pupils[1]
+    renamed["metadata.jp.kanaGivenName"] = "チガウ"
+    data["users"].remove(dropped)
+    data["roles"] = [r for r in data["roles"] if r["userSourcedId"] != dropped["sourcedId"]]
+    data["enrollments"] = [r for r in data["enrollments"] if r["userSourcedId"] != dropped["sourcedId"]]
+    report = package_reconcile(data=_zip_files(data), profile=JP_V121, schools=schools, school_year=year)
+    found = {(d.file, d.kind, d.sourced_id, d.column) for d in report.differences}
+    assert ("users", "changed", renamed["sourcedId"], "metadata.jp.kanaGivenName") in found
+    assert ("users", "only_ours", dropped["sourcedId"], "") in found
+    assert all(
+        d.sourced_id in {renamed["sourcedId"], dropped["sourcedId"]} or d.file == "enrollments"
+        for d in report.differences
+    )
+
+
+def test_a_package_with_problems_is_not_compared(ward: object) -> None:
+    from tsunagu.roster_sync.reconcile import package_reconcile
+
+    report = package_reconcile(data=b"nope", profile=JP_V121, schools=_schools(), school_year=_this_year())
+    assert not report.compared and report.problems and report.differences == []
+
+
+def test_the_board_uploads_a_package_to_compare(client_as) -> None:
+    schools, year = _schools(), _this_year()
+    data = package_build(schools=schools, school_year=year, profile=JP_V121).to_zip()
+    upload = io.BytesIO(data)
+    upload.name = "or.zip"
+    response = client_as("board").post(
+        "/oneroster/check/", {"file": upload, "profile": "jp-1.2.1", "compare": "ward"}
+    )
+    assert response.status_code == 200
+    assert response.context["report"].compared and response.context["report"].differences == []
+    assert "名簿と一致しています" in response.content.decode()
+
+
+def _zip_files(files: dict[str, list[dict[str, str]]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, rows in files.items():
+            out = io.StringIO()
+            header = ["propertyName", "value"] if name == "manifest" else JP_V121.columns(name)
+            writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            archive.writestr(f"{name}.csv", out.getvalue())
+    return buffer.getvalue()
