@@ -39,6 +39,32 @@ def home_cards(actor: Any, assignments: list[Any]) -> list[tuple[str, dict[str, 
                     },
                 )
             )
+    visits = _visit_card(actor, assignments, day)
+    if visits is not None:
+        cards.append(("health/home/visits.html", visits))
     if "board" in roles and registry.allows_any(actor, "health.HealthCheckIn", "count"):
         cards.append(("health/home/board.html", {}))
     return cards
+
+
+def _visit_card(actor: Any, assignments: list[Any], day: Any) -> dict[str, Any] | None:
+    """Visits to the nurse's office: the class teacher's unread notices and today's visits of their
+    class (outline only); for the nurse and the principal, today's count and the way in."""
+    outlines = []
+    if registry.allows_any(actor, "health.HealthNotice", "view"):
+        today = selectors.visit_outlines(actor=actor, day=day)
+        unread = selectors.visit_outlines(actor=actor, unread_only=True)
+        outlines = list({o.visit.pk: o for o in [*unread, *today]}.values())
+    schools = []
+    if registry.allows_any(actor, "org.School", "nurse_office"):
+        from tsunagu.org.models import School
+
+        roles = set(registry.rules_for("org.School", "nurse_office"))
+        ids = {a.school_id for a in assignments if a.role in roles and a.school_id}
+        entry = set(School.objects.visible_to(actor, "nurse_visit_entry").values_list("pk", flat=True))
+        for school in School.objects.visible_to(actor, "nurse_office").filter(pk__in=ids).order_by("name"):
+            counts = selectors.visit_counts_today(actor=actor, school=school, day=day)
+            schools.append({"school": school, "may_add": school.pk in entry, **counts})
+    if not outlines and not schools:
+        return None
+    return {"outlines": outlines, "schools": schools}

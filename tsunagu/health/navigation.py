@@ -31,6 +31,27 @@ def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]
             if len(schools) > 1:
                 label = f"{label}（{school.name}）"
             entries.append((label, reverse("health:school_summary", args=[school.uuid]), "heart"))
+    if registry.allows_any(actor, "org.School", "nurse_office"):
+        roles = set(registry.rules_for("org.School", "nurse_office"))
+        schools = {a.school.pk: a.school for a in assignments if a.role in roles and a.school}
+        for school in schools.values():
+            suffix = f"（{school.name}）" if len(schools) > 1 else ""
+            if registry.allows_any(actor, "org.School", "nurse_visit_entry") and a_role(
+                assignments, school, "nurse"
+            ):
+                url = reverse("health:nurse_visit_new", args=[school.uuid])
+                entries.append((_("Record a nurse-office visit") + suffix, url, "clipboard"))
+            url = reverse("health:nurse_visits", args=[school.uuid])
+            entries.append((_("Nurse-office visits") + suffix, url, "heart"))
+            url = reverse("health:daily_log", args=[school.uuid])
+            entries.append((_("Nurse's daily log") + suffix, url, "calendar"))
+            url = reverse("health:nurse_stats", args=[school.uuid])
+            entries.append((_("Visit statistics") + suffix, url, "chart"))
     if registry.allows_any(actor, "health.HealthCheckIn", "count"):
         entries.append((_("Health check-in: the ward"), reverse("health:ward_summary"), "chart"))
     return entries
+
+
+def a_role(assignments: list[Any], school: Any, role: str) -> bool:
+    """The actor holds ``role`` at ``school``."""
+    return any(a.role == role and a.school_id == school.pk for a in assignments)

@@ -6,6 +6,11 @@ the board only counts (aggregates with small numbers suppressed, never rows). Of
 helpdesk and guardians have no rule, so they see nothing. A talk request is seen by the person the
 pupil chose and by the nurse and principal, to whom it escalates — not by other teachers, because a
 pupil may want to talk about their own class.
+
+Nurse-office visits and the daily log (保健室来室記録, 保健日誌): the nurse writes them; the nurse and the
+principal read everything of their school. The homeroom teacher reads only an outline of their own
+class's visits (``view_outline``: time, category, outcome — the details only when the nurse shared
+them), gets a notice of each, and may write a pupil's early leave to the register with one tap.
 """
 
 from __future__ import annotations
@@ -15,7 +20,14 @@ from django.db.models import Q
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import NOTHING, assignment_school_id
-from tsunagu.health.models import CheckInSession, HealthCheckIn, TalkRequest
+from tsunagu.health.models import (
+    CheckInSession,
+    HealthCheckIn,
+    HealthNotice,
+    NurseDailyLog,
+    NurseVisit,
+    TalkRequest,
+)
 from tsunagu.org.models import Homeroom, School
 
 SCHOOL_HEALTH_ROLES = ["nurse", "principal"]
@@ -131,3 +143,61 @@ def talk_school(a: RoleAssignment) -> RuleResult:
 def talk_own(a: RoleAssignment) -> RuleResult:
     """One's own requests, to see that they were acknowledged."""
     return Q(student__user=a.user_id)
+
+
+# --- nurse-office visits and the daily log ---------------------------------------------------------
+
+
+@rule(School, actions=["nurse_office"], roles=SCHOOL_HEALTH_ROLES)
+def school_nurse_office(a: RoleAssignment) -> RuleResult:
+    """One's own school: the visit lists, the daily log and the visit statistics."""
+    return Q(pk=a.school_id)
+
+
+@rule(School, actions=["nurse_visit_entry"], roles=["nurse"])
+def school_nurse_visit_entry(a: RoleAssignment) -> RuleResult:
+    """One's own school: the nurse's fast visit entry."""
+    return Q(pk=a.school_id)
+
+
+@rule(NurseVisit, actions=["view", "view_outline"], roles=SCHOOL_HEALTH_ROLES)
+def visit_view_school(a: RoleAssignment) -> RuleResult:
+    """Every visit at the school, in full."""
+    return Q(school=a.school_id)
+
+
+@rule(NurseVisit, actions=["add", "change"], roles=["nurse"])
+def visit_write_nurse(a: RoleAssignment) -> RuleResult:
+    """The nurse records and completes visits at the school."""
+    return Q(school=a.school_id)
+
+
+@rule(NurseVisit, actions=["view_outline", "register_early_leave"], roles=["homeroom_teacher"])
+def visit_outline_homeroom(a: RoleAssignment) -> RuleResult:
+    """Visits of pupils of one's own homeroom: time, category and outcome (the details only when shared);
+    an early leave can be written to the class's register."""
+    return Q(homeroom=a.homeroom_id)
+
+
+@rule(HealthNotice, actions=["view", "mark_read"], roles=["homeroom_teacher"])
+def notice_homeroom(a: RoleAssignment) -> RuleResult:
+    """Notices of visits by pupils of one's own homeroom."""
+    return Q(homeroom=a.homeroom_id)
+
+
+@rule(HealthNotice, actions=["add", "change"], roles=["nurse"])
+def notice_write_nurse(a: RoleAssignment) -> RuleResult:
+    """The nurse's visit entry writes the class teacher's notice."""
+    return Q(school=a.school_id)
+
+
+@rule(NurseDailyLog, actions=["view"], roles=SCHOOL_HEALTH_ROLES)
+def daily_log_view(a: RoleAssignment) -> RuleResult:
+    """The school's daily logs."""
+    return Q(school=a.school_id)
+
+
+@rule(NurseDailyLog, actions=["add", "change"], roles=["nurse"])
+def daily_log_write(a: RoleAssignment) -> RuleResult:
+    """The nurse adds weather, events and remarks to the school's daily log."""
+    return Q(school=a.school_id)

@@ -15,11 +15,26 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from tsunagu.health.models import BAD_MOODS, CheckInSession, HealthCheckIn, Mood, Period, TalkRequest
+from tsunagu.health.models import (
+    BAD_MOODS,
+    CheckInSession,
+    HealthCheckIn,
+    HealthNotice,
+    InjuryActivity,
+    InjuryPlace,
+    Mood,
+    NurseDailyLog,
+    NurseVisit,
+    Outcome,
+    Period,
+    Symptom,
+    TalkRequest,
+    VisitCategory,
+)
 from tsunagu.health.services import TalkOption, is_school_day, pupil_enrolment, talk_options
 from tsunagu.org.models import Homeroom, School
 from tsunagu.students.models import Enrolment, Student
-from tsunagu.students.selectors import enrolled_on
+from tsunagu.students.selectors import enrolled_on, search_filter
 
 #: Bad moods on this many consecutive morning check-ins put a pupil on the watch list (HEALTH.md §1).
 STREAK_DAYS = 3
@@ -426,3 +441,323 @@ def ward_aggregates(*, actor: Any, schools: list[School], day: dt.date) -> list[
             )
         )
     return result
+
+
+# --- 保健室来室記録 ---------------------------------------------------------------------------------
+
+#: Pupils a search shows at most (type more letters to narrow).
+SEARCH_LIMIT = 30
+
+
+def pupil_search(
+    *, actor: Any, school: School, day: dt.date, query: str = "", homeroom: Homeroom | None = None
+) -> list[Enrolment]:
+    """Pupils of ``school`` enrolled on ``day`` whose name or kana contains ``query`` (width, kana kind
+    and spaces ignored, as on the roster) or of ``homeroom``; by class and roll number (one query)."""
+    if not query.strip() and homeroom is None:
+        return []
+    rows = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(enrolled_on(day), school=school, homeroom__isnull=False)
+        .filter(search_filter(query, prefix="student__"))
+        .select_related("student", "homeroom__grade_level")
+        .order_by(
+            "homeroom__grade_level__order",
+            "homeroom__is_special_needs",
+            "homeroom__order",
+            "roll_number",
+            "student__family_name_kana",
+        )
+    )
+    if homeroom is not None:
+        rows = rows.filter(homeroom=homeroom)
+    return list(rows[: SEARCH_LIMIT * 2 if homeroom is not None else SEARCH_LIMIT])
+
+
+def _visits(actor: Any, action: str = "view") -> Any:
+    return NurseVisit.objects.visible_to(actor, action).select_related(
+        "student", "homeroom__grade_level", "recorded_by"
+    )
+
+
+def visit_list_day(*, actor: Any, school: School, day: dt.date) -> list[NurseVisit]:
+    """The school's visits of ``day``, latest first, in full (nurse, principal; one query)."""
+    return list(_visits(actor).filter(school=school, date=day).order_by("-time_in", "-id"))
+
+
+def visit_list_pupil(*, actor: Any, student: Student, limit: int = 200) -> list[NurseVisit]:
+    """A pupil's visits at schools where the actor sees visits, latest first (one query)."""
+    return list(_visits(actor).filter(student=student).order_by("-date", "-time_in")[:limit])
+
+
+@dataclass
+class VisitOutline:
+    """A visit as the homeroom teacher sees it: time, category and outcome; the complaints and note
+    only when the nurse shared them (HEALTH.md §6)."""
+
+    visit: NurseVisit
+    notice: HealthNotice | None
+    shared: bool
+
+    @property
+    def complaint_labels(self) -> list[str]:
+        return self.visit.complaint_labels if self.shared else []
+
+    @property
+    def note(self) -> str:
+        return self.visit.note if self.shared else ""
+
+    @property
+    def unread(self) -> bool:
+        return self.notice is not None and self.notice.read_at is None
+
+
+def visit_outlines(
+    *, actor: Any, homeroom: Homeroom | None = None, day: dt.date | None = None, unread_only: bool = False
+) -> list[VisitOutline]:
+    """Visits the actor sees in outline (their class's, or ``homeroom``'s) with their notices: the
+    visits of ``day``, or (``unread_only``) every visit with an unread notice. Two queries."""
+    rows = _visits(actor, "view_outline")
+    if homeroom is not None:
+        rows = rows.filter(homeroom=homeroom)
+    notices = HealthNotice.objects.visible_to(actor, "view")
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True)
+        by_visit = {n.visit_id: n for n in notices}
+        rows = rows.filter(pk__in=list(by_visit))
+    else:
+        rows = rows.filter(date=day or checkin_today())
+        by_visit = {n.visit_id: n for n in notices.filter(visit__in=rows)}
+    return [
+        VisitOutline(visit=v, notice=by_visit.get(v.pk), shared=v.shared_with_teacher)
+        for v in rows.order_by("-date", "-time_in")[:100]
+    ]
+
+
+# --- 保健日誌 -------------------------------------------------------------------------------------
+
+
+@dataclass
+class LogClassRow:
+    """One class on the daily log: pupils, absences (with reasons), late, early leave, suspensions, visits."""
+
+    homeroom: Homeroom
+    enrolled: int = 0
+    absent: int = 0
+    excused: int = 0
+    late: int = 0
+    early_leave: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    visits: int = 0
+
+
+@dataclass
+class DailyLog:
+    """The 保健日誌 of one school and day: figures computed from the records, plus the nurse's entries.
+
+    Every figure comes from check-ins (this app), the 出席簿 (attendance selectors and marks) and the
+    visits, so the log always equals what the records say.
+    """
+
+    school: School
+    day: dt.date
+    entry: NurseDailyLog | None
+    classes: list[LogClassRow]
+    #: 出席停止 by disease (marks of 出席停止（感染症）), and other suspensions under their reason.
+    suspensions: dict[str, int]
+    visits: list[NurseVisit]
+    visits_by_category: dict[str, int]
+    complaints: dict[str, int]
+    checkin_answered: int
+    checkin_bad_mood: int
+    checkin_symptoms: dict[str, int]
+    talk_requests: int
+
+    @property
+    def notable(self) -> list[NurseVisit]:
+        """Rest, early leave, referral and ambulance cases, in time order."""
+        return sorted((v for v in self.visits if v.is_notable), key=lambda v: v.time_in)
+
+    @property
+    def consultations(self) -> int:
+        return self.visits_by_category.get(VisitCategory.CONSULTATION, 0)
+
+    @property
+    def totals(self) -> LogClassRow:
+        """The school's totals over the classes."""
+        total = LogClassRow(homeroom=None)  # type: ignore[arg-type]
+        for row in self.classes:
+            total.enrolled += row.enrolled
+            total.absent += row.absent
+            total.excused += row.excused
+            total.late += row.late
+            total.early_leave += row.early_leave
+            total.visits += row.visits
+            for reason, n in row.reasons.items():
+                total.reasons[reason] = total.reasons.get(reason, 0) + n
+        return total
+
+
+def _reason_of(kind: str, reason: str, disease: str, labels: dict[str, str]) -> str:
+    """What the log says about an absence: the reason written in the register, else the code's label."""
+    from tsunagu.attendance.models import Mark
+
+    if kind == Mark.SUSPENDED_INFECTION:
+        return disease or labels.get(kind, kind)
+    return (reason or labels.get(kind, kind)).strip()[:30]
+
+
+def daily_log_get(*, actor: Any, school: School, day: dt.date) -> DailyLog:
+    """The day's 保健日誌 for ``school``: per-class register figures (``attendance.selectors``), the
+    absence reasons and 出席停止 by disease (the day's marks), the visits (counts by category, notable
+    cases), the morning check-ins (answers, bad moods, symptoms, talk requests), and the nurse's entry.
+
+    A fixed number of queries whatever the size of the school.
+    """
+    from tsunagu.attendance.models import MARK_CATEGORY, AttendanceMark, Category, Mark
+    from tsunagu.attendance.selectors import attendance_codes, school_day_summary
+
+    days = school_day_summary(actor=actor, school=school, day=day)
+    rows = {
+        d.homeroom.pk: LogClassRow(
+            homeroom=d.homeroom,
+            enrolled=d.enrolled,
+            absent=d.absent,
+            excused=d.excused,
+            late=d.late,
+            early_leave=d.early_leave,
+        )
+        for d in days
+    }
+    labels = {c.kind: c.label for c in attendance_codes(board=school.board_id)}
+    suspensions: dict[str, int] = {}
+    marks = (
+        AttendanceMark.objects.visible_to(actor, "view")
+        .filter(school=school, date=day)
+        .values_list("homeroom_id", "kind", "reason", "disease")
+    )
+    for homeroom_id, kind, reason, disease in marks:
+        category = MARK_CATEGORY[kind]
+        if category == Category.PRESENT:
+            continue
+        text = _reason_of(kind, reason, disease, labels)
+        row = rows.get(homeroom_id)
+        if row is not None:
+            row.reasons[text] = row.reasons.get(text, 0) + 1
+        if kind in {Mark.SUSPENDED_INFECTION, Mark.SUSPENDED_OTHER}:
+            suspensions[text] = suspensions.get(text, 0) + 1
+    visits = visit_list_day(actor=actor, school=school, day=day)
+    by_category = {value: 0 for value in VisitCategory.values}
+    complaints: dict[str, int] = {}
+    for visit in visits:
+        by_category[visit.category] += 1
+        for label in visit.complaint_labels:
+            complaints[label] = complaints.get(label, 0) + 1
+        row = rows.get(visit.homeroom_id) if visit.homeroom_id else None
+        if row is not None:
+            row.visits += 1
+    check_ins = (
+        HealthCheckIn.objects.visible_to(actor, "view")
+        .filter(session__school=school, session__date=day, session__period=Period.MORNING)
+        .values_list("mood", "symptoms")
+    )
+    answered = bad = 0
+    symptom_counts: dict[str, int] = {}
+    for mood, symptoms in check_ins:
+        answered += 1
+        bad += mood in BAD_MOODS
+        for symptom in symptoms or ():
+            symptom_counts[symptom] = symptom_counts.get(symptom, 0) + 1
+    symptom_labels = dict(Symptom.choices)
+    talks = (
+        TalkRequest.objects.visible_to(actor, "view")
+        .filter(school=school, check_in__session__date=day)
+        .count()
+    )
+    return DailyLog(
+        school=school,
+        day=day,
+        entry=NurseDailyLog.objects.visible_to(actor, "view").filter(school=school, date=day).first(),
+        classes=list(rows.values()),
+        suspensions=dict(sorted(suspensions.items(), key=lambda kv: -kv[1])),
+        visits=visits,
+        visits_by_category=by_category,
+        complaints=dict(sorted(complaints.items(), key=lambda kv: -kv[1])),
+        checkin_answered=answered,
+        checkin_bad_mood=bad,
+        checkin_symptoms={
+            str(symptom_labels[s]): n
+            for s, n in sorted(symptom_counts.items(), key=lambda kv: -kv[1])
+            if s in symptom_labels
+        },
+        talk_requests=talks,
+    )
+
+
+# --- statistics of visits -------------------------------------------------------------------------
+
+#: The hours the statistics show a column for (visits before or after go to the first or last).
+STAT_HOURS = list(range(8, 17))
+
+
+@dataclass
+class VisitStatistics:
+    """Visits of a school over a period, counted by category, weekday, hour, month and place of injury."""
+
+    school: School
+    start: dt.date
+    end: dt.date
+    total: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_weekday: list[int] = field(default_factory=lambda: [0] * 5)
+    by_hour: dict[int, int] = field(default_factory=lambda: dict.fromkeys(STAT_HOURS, 0))
+    by_month: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
+    by_place: dict[str, int] = field(default_factory=dict)
+    by_activity: dict[str, int] = field(default_factory=dict)
+    by_outcome: dict[str, int] = field(default_factory=dict)
+
+
+def visit_statistics(*, actor: Any, school: School, start: dt.date, end: dt.date) -> VisitStatistics:
+    """Count the school's visits from ``start`` to ``end`` (one query of plain values)."""
+    stats = VisitStatistics(
+        school=school,
+        start=start,
+        end=end,
+        by_category=dict.fromkeys(VisitCategory.values, 0),
+        by_place=dict.fromkeys(InjuryPlace.values, 0),
+        by_activity=dict.fromkeys(InjuryActivity.values, 0),
+        by_outcome=dict.fromkeys(Outcome.values, 0),
+    )
+    rows = (
+        NurseVisit.objects.visible_to(actor, "view")
+        .filter(school=school, date__gte=start, date__lte=end)
+        .values_list("date", "time_in", "category", "injury_place", "injury_activity", "outcome")
+    )
+    for day, time_in, category, place, activity, outcome in rows:
+        stats.total += 1
+        stats.by_category[category] += 1
+        if day.weekday() < 5:
+            stats.by_weekday[day.weekday()] += 1
+        hour = min(max(time_in.hour, STAT_HOURS[0]), STAT_HOURS[-1])
+        stats.by_hour[hour] += 1
+        month = stats.by_month.setdefault((day.year, day.month), dict.fromkeys(VisitCategory.values, 0))
+        month[category] += 1
+        if category == VisitCategory.INJURY:
+            if place:
+                stats.by_place[place] += 1
+            if activity:
+                stats.by_activity[activity] += 1
+        if outcome:
+            stats.by_outcome[outcome] += 1
+    stats.by_month = dict(sorted(stats.by_month.items()))
+    return stats
+
+
+def visit_counts_today(*, actor: Any, school: School, day: dt.date) -> dict[str, int]:
+    """Visits of ``day`` at ``school`` and how many pupils are still in the office (one query)."""
+    counts = (
+        NurseVisit.objects.visible_to(actor, "view")
+        .filter(school=school, date=day)
+        .aggregate(today=Count("id"), open=Count("id", filter=Q(time_out__isnull=True)))
+    )
+    return {"today": counts["today"] or 0, "open": counts["open"] or 0}

@@ -10,26 +10,41 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.core.scope import system_scope
 from tsunagu.core.views import ensure_visible_after_write
 from tsunagu.health.models import (
+    BodyPart,
     CheckInSession,
+    Complaint,
+    FirstAid,
+    GuardianContact,
     HealthCheckIn,
+    HealthNotice,
+    InjuryActivity,
+    InjuryCause,
+    InjuryPlace,
     Mood,
+    NurseDailyLog,
+    NurseVisit,
+    Outcome,
     Period,
+    RegisterState,
     Source,
     Symptom,
     TalkRequest,
+    VisitCategory,
+    Weather,
 )
-from tsunagu.org.models import DayKind, Homeroom, SchoolDay
+from tsunagu.org.models import DayKind, Homeroom, School, SchoolDay
 from tsunagu.students.models import Enrolment, Student
 from tsunagu.students.selectors import enrolled_on
 
@@ -452,14 +467,375 @@ def _escalate(base: Any, now: dt.datetime, school: Any) -> list[TalkRequest]:
     return escalated
 
 
+# --- 保健室来室記録: the nurse's visit entry -------------------------------------------------------
+
+NOTE_MAX = 1000
+TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+PULSE_RANGE = (30, 250)
+
+
+@dataclass
+class VisitInput:
+    """What the nurse entered for a visit (every field of HEALTH.md §2); the service validates it."""
+
+    time_in: dt.time | None
+    category: str
+    complaints: list[str] = field(default_factory=list)
+    temperature: Decimal | None = None
+    pulse: int | None = None
+    injury_time: dt.time | None = None
+    injury_place: str = ""
+    injury_activity: str = ""
+    body_part: str = ""
+    injury_cause: str = ""
+    first_aid: list[str] = field(default_factory=list)
+    time_out: dt.time | None = None
+    outcome: str = ""
+    guardian_contacted_at: dt.time | None = None
+    guardian_contact: str = ""
+    note: str = ""
+    shared_with_teacher: bool = False
+
+
+def _choices_in(values: Iterable[str], choices: type[models.TextChoices]) -> list[str] | None:
+    """``values`` each once in the order of ``choices``, or None when one is unknown."""
+    chosen = {str(v) for v in values if str(v)}
+    if chosen - set(choices.values):
+        return None
+    return [v for v in choices.values if v in chosen]
+
+
+def clean_visit(data: VisitInput) -> dict[str, Any]:
+    """Validate a visit; the model fields to write, or ``ValidationError`` with a message per field.
+
+    Injury details are kept only for injuries; completing a visit (time out) needs an outcome, and an
+    injury's place, activity and body part (the 災害共済給付 claim asks for them); an early leave is
+    the time out.
+    """
+    errors: dict[str, str] = {}
+    if data.time_in is None:
+        errors["time_in"] = _("Please enter the time the pupil came in.")
+    if data.category not in VisitCategory.values:
+        errors["category"] = _("Please choose the kind of visit.")
+    complaints = _choices_in(data.complaints, Complaint)
+    if complaints is None:
+        errors["complaints"] = _("Unknown complaint.")
+    first_aid = _choices_in(data.first_aid, FirstAid)
+    if first_aid is None:
+        errors["first_aid"] = _("Unknown first aid.")
+    low, high = TEMPERATURE_RANGE
+    if data.temperature is not None and not low <= data.temperature <= high:
+        errors["temperature"] = _("Please enter a temperature between 34.0 and 43.0.")
+    if data.pulse is not None and not PULSE_RANGE[0] <= data.pulse <= PULSE_RANGE[1]:
+        errors["pulse"] = _("Please enter a pulse between 30 and 250.")
+    injury = data.category == VisitCategory.INJURY
+    for name, choices in (
+        ("injury_place", InjuryPlace),
+        ("injury_activity", InjuryActivity),
+        ("body_part", BodyPart),
+        ("injury_cause", InjuryCause),
+    ):
+        value = getattr(data, name)
+        if value and value not in choices.values:
+            errors[name] = _("Unknown choice.")
+    if data.outcome and data.outcome not in Outcome.values:
+        errors["outcome"] = _("Unknown outcome.")
+    if data.guardian_contact and data.guardian_contact not in GuardianContact.values:
+        errors["guardian_contact"] = _("Unknown choice.")
+    if data.time_in and data.time_out and data.time_out < data.time_in:
+        errors["time_out"] = _("The time out must not be before the time in.")
+    if data.time_out and not data.outcome:
+        errors["outcome"] = _("Please choose what became of the visit.")
+    if data.outcome == Outcome.EARLY_LEAVE and data.time_out is None:
+        errors["time_out"] = _("For an early leave, enter the time the pupil left as the time out.")
+    if injury and data.time_out:
+        for name in ("injury_place", "injury_activity", "body_part"):
+            if not getattr(data, name):
+                errors.setdefault(name, _("Needed for an injury (the accident insurance claim asks for it)."))
+    reached = data.guardian_contact and data.guardian_contact != GuardianContact.NOT_REACHED
+    if reached and data.guardian_contacted_at is None:
+        errors["guardian_contacted_at"] = _("Please enter when the guardian was contacted.")
+    if data.guardian_contacted_at and not data.guardian_contact:
+        errors["guardian_contact"] = _("Please choose whom you contacted.")
+    note = (data.note or "").strip()
+    if len(note) > NOTE_MAX:
+        errors["note"] = _("Please keep the note to %(n)d characters.") % {"n": NOTE_MAX}
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "time_in": data.time_in,
+        "time_out": data.time_out,
+        "category": data.category,
+        "complaints": complaints,
+        "temperature": data.temperature,
+        "pulse": data.pulse,
+        "injury_time": data.injury_time if injury else None,
+        "injury_place": data.injury_place if injury else "",
+        "injury_activity": data.injury_activity if injury else "",
+        "body_part": data.body_part if injury else "",
+        "injury_cause": data.injury_cause if injury else "",
+        "first_aid": first_aid,
+        "outcome": data.outcome,
+        "guardian_contacted_at": data.guardian_contacted_at,
+        "guardian_contact": data.guardian_contact,
+        "note": note,
+        "shared_with_teacher": bool(data.shared_with_teacher),
+    }
+
+
+#: Changes of these fields make the homeroom teacher's notice unread again.
+NOTICE_FIELDS = ("time_out", "outcome", "category", "guardian_contacted_at")
+
+
+@transaction.atomic
+def nurse_visit_record(
+    *,
+    actor: Any,
+    data: VisitInput,
+    student: Student | None = None,
+    day: dt.date | None = None,
+    visit: NurseVisit | None = None,
+) -> NurseVisit:
+    """Record a new visit of ``student`` on ``day`` (today), or change ``visit`` (complete it later).
+
+    The pupil must be enrolled, on the day, at a school where the actor records visits; the visit
+    keeps the pupil's homeroom of that day, whose teacher gets a notice (unread again when the time
+    out or outcome changes). An early leave is written to the 出席簿 (see :func:`_early_leave_to_register`).
+    """
+    from tsunagu.core.policy import registry
+
+    if not registry.allows_any(actor, NurseVisit, "add" if visit is None else "change"):
+        raise PermissionDenied
+    fields = clean_visit(data)
+    if visit is None:
+        if student is None:
+            raise ValidationError({"student": _("Please choose a pupil.")})
+        day = day or timezone.localdate()
+        if day > timezone.localdate():
+            raise ValidationError({"date": _("A visit cannot be recorded for a future day.")})
+        schools = School.objects.visible_to(actor, "nurse_visit_entry")
+        enrolment = (
+            Enrolment.objects.visible_to(actor, "view")
+            .filter(enrolled_on(day), student=student, school__in=schools)
+            .order_by("homeroom__is_special_needs")
+            .first()
+        )
+        if enrolment is None:
+            raise ValidationError({"student": _("This pupil is not enrolled at your school on that day.")})
+        visit = NurseVisit(
+            school_id=enrolment.school_id,
+            student=student,
+            homeroom_id=enrolment.homeroom_id,
+            date=day,
+            recorded_by=actor,
+            **fields,
+        )
+        visit.save()
+        ensure_visible_after_write(actor, visit, "add")
+        changed_notice = True
+    else:
+        locked = (
+            NurseVisit.objects.visible_to(actor, "change").filter(pk=visit.pk).select_for_update().first()
+        )
+        if locked is None:
+            raise PermissionDenied
+        visit = locked
+        changed_notice = any(getattr(visit, name) != fields[name] for name in NOTICE_FIELDS)
+        for name, value in fields.items():
+            setattr(visit, name, value)
+        visit.save()
+        ensure_visible_after_write(actor, visit, "change")
+    if visit.homeroom_id is not None:
+        _notice_for(actor=actor, visit=visit, unread=changed_notice)
+    if visit.outcome == Outcome.EARLY_LEAVE and visit.register_state != RegisterState.WRITTEN:
+        _early_leave_to_register(actor=actor, visit=visit)
+    return visit
+
+
+def _notice_for(*, actor: Any, visit: NurseVisit, unread: bool) -> None:
+    """Create the class teacher's notice of ``visit``, or make it unread again after a change."""
+    notice = HealthNotice.objects.visible_to(actor, "change").filter(visit=visit).first()
+    if notice is None:
+        notice = HealthNotice.objects.create(
+            visit=visit, school_id=visit.school_id, homeroom_id=visit.homeroom_id, date=visit.date
+        )
+        ensure_visible_after_write(actor, notice, "add")
+    elif unread and notice.read_at is not None:
+        notice.read_at, notice.read_by = None, None
+        notice.save(update_fields=["read_at", "read_by", "updated_at"])
+
+
+def early_leave_reason(visit: NurseVisit) -> str:
+    """The register's reason for an early leave from the nurse's office: no diagnosis (the register is
+    read by office staff), only that it came from the nurse's office and whom the nurse reached."""
+    text = _("Left early from the nurse's office")
+    if visit.guardian_contacted_at and visit.guardian_contact and visit.guardian_contact != "not_reached":
+        text += _(" (guardian contacted %(time)s, %(who)s)") % {
+            "time": visit.guardian_contacted_at.strftime("%H:%M"),
+            "who": visit.get_guardian_contact_display(),
+        }
+    return text
+
+
+def _early_leave_to_register(*, actor: Any, visit: NurseVisit) -> bool:
+    """Write the visit's early leave as an 早退 mark with its time to the 出席簿, through the attendance
+    app's ``register_day_save``; True when written.
+
+    A pupil already marked late keeps the late mark and gets the leaving time. When the actor may not
+    write the class's register (the nurse, under today's attendance rules) or the register refuses the
+    day, nothing is written there and the visit waits (``RegisterState.WAITING``) for the homeroom
+    teacher, who writes it with one tap on their notice (:func:`visit_register_early_leave`) — the
+    time and reason come from the visit, nobody types them again.
+    """
+    from tsunagu.attendance.models import AttendanceMark, Mark
+    from tsunagu.attendance.services import MarkEntry, register_day_save
+
+    if visit.homeroom_id is None or visit.time_out is None:
+        return False
+    existing = AttendanceMark.objects.visible_to(actor, "view").filter(
+        student=visit.student_id, date=visit.date
+    )
+    mark = existing.first()
+    reason = early_leave_reason(visit)
+    if mark is None or mark.kind == Mark.EARLY_LEAVE:
+        entry = MarkEntry(
+            student_id=visit.student_id, kind=Mark.EARLY_LEAVE, time=visit.time_out, detail=reason
+        )
+    elif mark.kind == Mark.LATE:
+        entry = MarkEntry(
+            student_id=visit.student_id,
+            kind=Mark.LATE,
+            time=mark.arrived_at,
+            left_at=visit.time_out,
+            detail=mark.reason or reason,
+        )
+    else:
+        entry = None  # marked absent or suspended that day: the register needs a person's judgement
+    state = RegisterState.WAITING
+    if entry is not None:
+        try:
+            with transaction.atomic():
+                register_day_save(actor=actor, homeroom=visit.homeroom, day=visit.date, entries=[entry])
+        except (PermissionDenied, ValidationError):
+            pass
+        else:
+            state = RegisterState.WRITTEN
+    NurseVisit.objects.visible_to(actor, "view_outline").filter(pk=visit.pk).update(register_state=state)
+    visit.register_state = state
+    return state == RegisterState.WRITTEN
+
+
+@transaction.atomic
+def visit_register_early_leave(*, actor: Any, visit: NurseVisit) -> NurseVisit:
+    """The homeroom teacher writes a visit's early leave to the class's register with one tap.
+
+    The time and the reason come from the visit. Refused when the visit is not an early leave, and
+    with the register's own message when the register refuses the day.
+    """
+    from tsunagu.attendance.models import AttendanceMark, Mark
+
+    locked = (
+        NurseVisit.objects.visible_to(actor, "register_early_leave")
+        .filter(pk=visit.pk)
+        .select_for_update()
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if locked.outcome != Outcome.EARLY_LEAVE or locked.time_out is None:
+        raise ValidationError(_("This visit did not end in an early leave."))
+    if locked.register_state == RegisterState.WRITTEN:
+        return locked
+    if not _early_leave_to_register(actor=actor, visit=locked):
+        mark = AttendanceMark.objects.visible_to(actor, "view").filter(
+            student=locked.student_id, date=locked.date
+        )
+        if mark.exclude(kind__in=[Mark.EARLY_LEAVE, Mark.LATE]).exists():
+            raise ValidationError(
+                _("The register has another mark for this pupil on that day; please correct it there.")
+            )
+        raise ValidationError(_("The register could not be written for that day; please enter it there."))
+    return locked
+
+
+@transaction.atomic
+def health_notice_mark_read(*, actor: Any, notice: HealthNotice) -> HealthNotice:
+    """The homeroom teacher has read a visit notice; idempotent."""
+    locked = (
+        HealthNotice.objects.visible_to(actor, "mark_read").filter(pk=notice.pk).select_for_update().first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if locked.read_at is None:
+        locked.read_at, locked.read_by = timezone.now(), actor
+        locked.save(update_fields=["read_at", "read_by", "updated_at"])
+    return locked
+
+
+# --- 保健日誌: what the nurse adds ---------------------------------------------------------------
+
+LOG_TEXT_MAX = 2000
+
+
+@transaction.atomic
+def daily_log_save(
+    *,
+    actor: Any,
+    school: School,
+    day: dt.date,
+    weather: str = "",
+    temperature: Decimal | None = None,
+    humidity: int | None = None,
+    events: str = "",
+    remarks: str = "",
+) -> NurseDailyLog:
+    """Save the nurse's part of the day's log (weather, air temperature, humidity, events, remarks).
+
+    The rest of the log is computed from the records; this is stored once per school and day.
+    """
+    if not School.objects.visible_to(actor, "nurse_office").filter(pk=school.pk).exists():
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    if day > timezone.localdate():
+        errors["date"] = _("The log of a future day cannot be written yet.")
+    if weather and weather not in Weather.values:
+        errors["weather"] = _("Unknown choice.")
+    if temperature is not None and not Decimal("-20") <= temperature <= Decimal("50"):
+        errors["temperature"] = _("Please enter an air temperature between -20 and 50.")
+    if humidity is not None and not 0 <= humidity <= 100:
+        errors["humidity"] = _("Please enter a humidity between 0 and 100.")
+    events, remarks = (events or "").strip(), (remarks or "").strip()
+    for name, text in (("events", events), ("remarks", remarks)):
+        if len(text) > LOG_TEXT_MAX:
+            errors[name] = _("Please keep this to %(n)d characters.") % {"n": LOG_TEXT_MAX}
+    if errors:
+        raise ValidationError(errors)
+    log = NurseDailyLog.objects.visible_to(actor, "change").filter(school=school, date=day).first()
+    action = "change"
+    if log is None:
+        log, action = NurseDailyLog(school=school, date=day), "add"
+    log.weather, log.temperature, log.humidity = weather, temperature, humidity
+    log.events, log.remarks, log.recorded_by = events, remarks, actor
+    log.full_clean(validate_unique=False, validate_constraints=False)
+    log.save()
+    ensure_visible_after_write(actor, log, action)
+    return log
+
+
 __all__ = [
     "Entry",
     "TalkOption",
+    "VisitInput",
     "checkin_session_open",
     "checkin_submit",
     "checkins_mark_seen",
     "checkins_record_for_class",
+    "clean_visit",
+    "daily_log_save",
+    "health_notice_mark_read",
+    "nurse_visit_record",
     "talk_options",
     "talk_request_acknowledge",
     "talk_requests_escalate",
+    "visit_register_early_leave",
 ]

@@ -14,4 +14,14 @@ urlpatterns = [
     path("talk/<uuid:talk_uuid>/acknowledge/", views.talk_acknowledge, name="talk_acknowledge"),
     path("schools/<uuid:school_uuid>/", views.school_summary, name="school_summary"),
     path("ward/", views.ward_summary, name="ward_summary"),
+    # 保健室来室記録 and 保健日誌
+    path("schools/<uuid:school_uuid>/visits/", views.nurse_visits, name="nurse_visits"),
+    path("schools/<uuid:school_uuid>/visits/new/", views.nurse_visit_new, name="nurse_visit_new"),
+    path("schools/<uuid:school_uuid>/log/", views.daily_log, name="daily_log"),
+    path("schools/<uuid:school_uuid>/log/pdf/", views.daily_log_pdf, name="daily_log_pdf"),
+    path("schools/<uuid:school_uuid>/visit-statistics/", views.nurse_stats, name="nurse_stats"),
+    path("visits/<uuid:visit_uuid>/", views.nurse_visit_edit, name="nurse_visit_edit"),
+    path("visits/<uuid:visit_uuid>/register/", views.visit_register, name="visit_register"),
+    path("pupils/<uuid:student_uuid>/visits/", views.nurse_pupil_visits, name="nurse_pupil_visits"),
+    path("notices/<uuid:notice_uuid>/read/", views.notice_read, name="notice_read"),
 ]

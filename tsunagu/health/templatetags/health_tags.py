@@ -105,3 +105,9 @@ def pupil_mood(mood: str) -> str:
 def pupil_symptom(code: str) -> str:
     """The pupil's words for a symptom, with furigana marks."""
     return str(PUPIL_SYMPTOM_LABELS.get(code, code))  # type: ignore[call-overload]
+
+
+@register.simple_tag
+def dict_get(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` in a template (0 when missing): figures keyed by a choice value."""
+    return mapping.get(key, 0) if hasattr(mapping, "get") else 0

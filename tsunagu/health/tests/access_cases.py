@@ -19,7 +19,18 @@ from django.utils import timezone
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.scope import system_scope
 from tsunagu.core.tests.access_matrix import REDIRECT, Case, Places, expect
-from tsunagu.health.models import CheckInSession, HealthCheckIn, Mood, Period, Source, TalkRequest
+from tsunagu.health.models import (
+    CheckInSession,
+    HealthCheckIn,
+    HealthNotice,
+    Mood,
+    NurseVisit,
+    Outcome,
+    Period,
+    Source,
+    TalkRequest,
+    VisitCategory,
+)
 from tsunagu.org.models import Homeroom
 
 NO_HEALTH_RULE = {"office": 403, "helpdesk": 403, "guardian": 403, "student": 403, "board": 403}
@@ -69,6 +80,39 @@ def _talk(places: Places, role: str) -> dict[str, Any]:
             talk.save()
         return {"talk_uuid": talk.uuid}
 
+
+def _visit(places: Places, other_school: bool = False) -> NurseVisit:
+    """A visit of a pupil of 4年1組 (or of the outsider's class at かえで小) with its notice."""
+    with system_scope(reason="access matrix finds a nurse-office visit"):
+        room = places.outsider_homeroom if other_school else places.homeroom
+        pupil = places.other_school_pupil if other_school else places.classmate
+        visit = NurseVisit.objects.filter(homeroom=room, student=pupil).order_by("-date").first()
+        if visit is None:
+            visit = NurseVisit.objects.create(
+                school=room.school,
+                student=pupil,
+                homeroom=room,
+                date=timezone.localdate(),
+                time_in=dt.time(10, 5),
+                time_out=dt.time(10, 30),
+                category=VisitCategory.ILLNESS,
+                complaints=["headache"],
+                outcome=Outcome.BACK_TO_CLASS,
+            )
+        HealthNotice.objects.get_or_create(
+            visit=visit, defaults={"school": room.school, "homeroom": room, "date": visit.date}
+        )
+        return visit
+
+
+def _notice(places: Places, other_school: bool = False) -> dict[str, Any]:
+    visit = _visit(places, other_school)
+    with system_scope(reason="access matrix finds a visit notice"):
+        return {"notice_uuid": HealthNotice.objects.get(visit=visit).uuid}
+
+
+NURSE_OFFICE = {"nurse": 200, "principal": 200}
+NURSE_OFFICE_ELSEWHERE = {"nurse": 404, "principal": 404}
 
 CASES: list[Case] = [
     Case("health:pupil_checkin", "own", expect(403, student=200)),
@@ -175,4 +219,119 @@ CASES: list[Case] = [
     ),
     # The ward's counts: the board only.
     Case("health:ward_summary", "ward", expect(403, board=200)),
+    # 保健室来室記録 and 保健日誌: the nurse and the principal of the school; nobody else (not even the
+    # class teacher, who sees only an outline of their class's visits on the class summary).
+    Case(
+        "health:nurse_visits",
+        "own school",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "health:nurse_visits",
+        "another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case(
+        "health:nurse_visit_new",
+        "own school",
+        expect(403, nurse=200),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "health:nurse_visit_new",
+        "another school",
+        expect(403, nurse=404),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case(
+        "health:nurse_visit_edit",
+        "a visit of the class",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"visit_uuid": _visit(p).uuid},
+    ),
+    Case(
+        "health:nurse_visit_edit",
+        "a visit at another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"visit_uuid": _visit(p, other_school=True).uuid},
+    ),
+    Case(
+        "health:nurse_pupil_visits",
+        "a pupil of the school",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"student_uuid": p.classmate.uuid},
+    ),
+    Case(
+        "health:nurse_pupil_visits",
+        "a pupil of another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"student_uuid": p.other_school_pupil.uuid},
+    ),
+    Case(
+        "health:daily_log",
+        "own school",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "health:daily_log",
+        "another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case(
+        "health:daily_log_pdf",
+        "own school",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "health:daily_log_pdf",
+        "another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case(
+        "health:nurse_stats",
+        "own school",
+        expect(403, **NURSE_OFFICE),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "health:nurse_stats",
+        "another school",
+        expect(403, **NURSE_OFFICE_ELSEWHERE),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    # The class teacher's side: the notice and the one-tap early leave, for their own class only.
+    Case(
+        "health:notice_read",
+        "a visit of the class",
+        expect(403, teacher=REDIRECT, outsider=404),
+        _notice,
+        method="post",
+    ),
+    Case(
+        "health:notice_read",
+        "a visit at another school",
+        expect(403, teacher=404, outsider=REDIRECT),
+        lambda p: _notice(p, other_school=True),
+        method="post",
+    ),
+    Case(
+        "health:visit_register",
+        "a visit of the class",
+        expect(403, teacher=REDIRECT, outsider=404),
+        lambda p: {"visit_uuid": _visit(p).uuid},
+        method="post",
+    ),
+    Case(
+        "health:visit_register",
+        "a visit at another school",
+        expect(403, teacher=404, outsider=REDIRECT),
+        lambda p: {"visit_uuid": _visit(p, other_school=True).uuid},
+        method="post",
+    ),
 ]
