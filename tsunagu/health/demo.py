@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q
@@ -233,3 +234,151 @@ def health_check_ins(ctx: DemoContext) -> None:
             )
         )
     TalkRequest.objects.bulk_create(talks, batch_size=BATCH)
+
+
+# --- 保健室来室記録 and 保健日誌 ------------------------------------------------------------------------
+
+#: Visits per pupil and school day (a school of 600 sees about five a day).
+VISIT_RATE = 0.008
+#: More visits in June (梅雨, heat) and in winter (colds, influenza).
+MONTH_WEIGHT = {6: 1.5, 7: 1.2, 12: 1.3, 1: 1.5, 2: 1.4}
+#: Days of visits per scale: a year to date, but only the last weeks for the 50,000-pupil ward.
+VISIT_DAYS_BY_SCALE = {"tiny": 250, "small": 250, "city": 15}
+ILLNESS_COMPLAINTS = [["headache"], ["stomach_ache"], ["fever"], ["nausea"], ["cold"], ["tired"], ["dizzy"]]
+INJURY_COMPLAINTS = [["graze"], ["bruise"], ["cut"], ["sprain"], ["nosebleed"]]
+WEATHER = ["sunny", "sunny", "cloudy", "cloudy", "rainy"]
+EVENTS = ["避難訓練", "学校医来校（内科検診）", "身体測定", "水質検査", "歯科検診", "保健委員会"]
+
+
+def _visit(ctx: DemoContext, e: Any, day: dt.date, story: str | None) -> dict[str, Any]:
+    """One believable visit: illnesses in the morning, injuries at lunch break on the playground."""
+    from tsunagu.health.models import Outcome, VisitCategory
+
+    rng = ctx.rng
+    if story == "stomach_mornings":
+        time_in = dt.time(8, rng.choice([40, 45, 50, 55]))
+        return {
+            "time_in": time_in,
+            "time_out": dt.time(9, rng.choice([10, 20, 30])),
+            "category": VisitCategory.ILLNESS,
+            "complaints": ["stomach_ache"],
+            "first_aid": ["rest", "talk"],
+            "outcome": Outcome.REST_THEN_CLASS if rng.random() < 0.6 else Outcome.BACK_TO_CLASS,
+        }
+    if rng.random() < 0.45:
+        at_lunch = rng.random() < 0.55
+        hour, minute = (
+            (12, rng.randint(35, 59)) if at_lunch else (rng.choice([10, 11, 14, 15]), rng.randint(0, 50))
+        )
+        place = (
+            "playground" if at_lunch and rng.random() < 0.7 else rng.choice(["gym", "corridor", "classroom"])
+        )
+        activity = "lunch_break" if at_lunch else rng.choice(["break", "pe", "lesson", "club"])
+        return {
+            "time_in": dt.time(hour, minute),
+            "time_out": dt.time(hour, min(minute + 9, 59)),
+            "category": VisitCategory.INJURY,
+            "complaints": rng.choice(INJURY_COMPLAINTS),
+            "injury_time": dt.time(hour, max(minute - 3, 0)),
+            "injury_place": place,
+            "injury_activity": activity,
+            "body_part": rng.choice(["leg", "hand", "arm", "face", "foot"]),
+            "injury_cause": rng.choice(["fall", "collision", "object"]),
+            "first_aid": rng.choice([["wash", "dressing"], ["cool"], ["cool", "splint"]]),
+            "outcome": Outcome.DOCTOR if rng.random() < 0.04 else Outcome.BACK_TO_CLASS,
+        }
+    hour = rng.choice([8, 9, 9, 10, 10, 11, 13, 14])
+    outcome = rng.choices(
+        [Outcome.BACK_TO_CLASS, Outcome.REST_THEN_CLASS, Outcome.EARLY_LEAVE], [55, 35, 10]
+    )[0]
+    return {
+        "time_in": dt.time(hour, rng.randint(0, 50)),
+        "time_out": dt.time(min(hour + 1, 15), rng.randint(0, 50)),
+        "category": VisitCategory.ILLNESS if rng.random() < 0.9 else VisitCategory.CONSULTATION,
+        "complaints": rng.choice(ILLNESS_COMPLAINTS),
+        "temperature": Decimal(f"{rng.choice([36.4, 36.8, 37.2, 37.6, 38.1])}"),
+        "first_aid": ["observe", "rest"] if outcome != Outcome.BACK_TO_CLASS else ["observe"],
+        "outcome": outcome,
+        "guardian_contacted_at": dt.time(min(hour + 1, 15), 0) if outcome == Outcome.EARLY_LEAVE else None,
+        "guardian_contact": "mother" if outcome == Outcome.EARLY_LEAVE else "",
+    }
+
+
+@demo_step(order=41)
+def health_nurse_visits(ctx: DemoContext) -> None:
+    """A school year of nurse-office visits to date (more in June and winter, injuries at lunch break on
+    the playground, the stomach-ache pupil of さくら小 4年1組 on many mornings) and the nurse's daily
+    logs with weather for the past school days. Today's visits carry unread notices for the class
+    teachers; early leaves of past days are in the register's hands already, so they are not written."""
+    from tsunagu.health.models import HealthNotice, NurseDailyLog, NurseVisit
+
+    days_by_school = _school_days(ctx, VISIT_DAYS_BY_SCALE.get(ctx.scale, 60))
+    if not days_by_school:
+        return
+    enrolments = list(
+        Enrolment.objects.filter(
+            school_year=ctx.school_year, homeroom__isnull=False, school__in=list(days_by_school)
+        )
+        .select_related("student")
+        .order_by("school_id", "homeroom_id", "roll_number", "student_id")
+    )
+    stories = _story_pupils(ctx, enrolments)
+    nurses = {
+        a.school_id: a.user_id
+        for a in RoleAssignment.objects.filter(role="nurse", school_year=ctx.school_year).order_by("pk")
+    }
+    by_school: dict[int, list[Any]] = defaultdict(list)
+    for e in enrolments:
+        by_school[e.school_id].append(e)
+    visits: list[NurseVisit] = []
+    logs: list[NurseDailyLog] = []
+    rng = ctx.rng
+    for school_id, school_days in days_by_school.items():
+        pupils = by_school.get(school_id, [])
+        if not pupils:
+            continue
+        story_pupils = [e for e in pupils if stories.get(e.student_id) == "stomach_mornings"]
+        for day in school_days:
+            expected = len(pupils) * VISIT_RATE * MONTH_WEIGHT.get(day.month, 1.0)
+            count = int(expected) + (rng.random() < expected - int(expected))
+            chosen = [(rng.choice(pupils), None) for _ in range(count)]
+            chosen += [(e, "stomach_mornings") for e in story_pupils if rng.random() < 0.35]
+            for e, story in chosen:
+                if day < e.start_date or (e.end_date and day > e.end_date):
+                    continue
+                visits.append(
+                    NurseVisit(
+                        school_id=school_id,
+                        student_id=e.student_id,
+                        homeroom_id=e.homeroom_id,
+                        date=day,
+                        recorded_by_id=nurses.get(school_id),
+                        **_visit(ctx, e, day, story),
+                    )
+                )
+            if day < ctx.today:
+                logs.append(
+                    NurseDailyLog(
+                        school_id=school_id,
+                        date=day,
+                        weather=rng.choice(WEATHER),
+                        temperature=Decimal(
+                            str(
+                                round(rng.uniform(5, 30) if day.month in (6, 7, 9) else rng.uniform(3, 22), 1)
+                            )
+                        ),
+                        humidity=rng.randint(35, 80),
+                        events=rng.choice(EVENTS) if rng.random() < 0.08 else "",
+                        recorded_by_id=nurses.get(school_id),
+                    )
+                )
+    NurseVisit.objects.bulk_create(visits, batch_size=BATCH)
+    NurseDailyLog.objects.bulk_create(logs, batch_size=BATCH)
+    HealthNotice.objects.bulk_create(
+        [
+            HealthNotice(visit=v, school_id=v.school_id, homeroom_id=v.homeroom_id, date=v.date)
+            for v in visits
+            if v.date == ctx.today
+        ],
+        batch_size=BATCH,
+    )

@@ -95,3 +95,51 @@ def _user(username: str) -> Any:
     from tsunagu.accounts.models import User
 
     return User.objects.get(username=username)
+
+
+def test_the_visit_step_seeds_a_year_with_its_patterns(ward: Any, places: CastPlaces) -> None:
+    """Visits of the whole year so far: injuries mostly at lunch break, more in June than in May, the
+    stomach-ache pupil on mornings; daily logs with weather for past days only; cheap on ``tiny``."""
+    import time
+
+    from tsunagu.health.models import HealthNotice, NurseDailyLog, NurseVisit
+
+    with system_scope(reason="test reruns the visit demo step"):
+        for model in (HealthNotice, NurseVisit, NurseDailyLog):
+            model.objects.all()._raw_delete(using="default")
+        ctx = DemoContext(
+            scale="tiny",
+            seed=1,
+            rng=random.Random(1),
+            today=timezone.localdate(),
+            school_year=ward.school_year,
+            previous_year=None,
+            board=None,
+            schools=ward.schools,
+        )
+        started = time.perf_counter()
+        demo.health_nurse_visits(ctx)
+        assert time.perf_counter() - started < 2
+        visits = list(NurseVisit.objects.filter(school=places.school))
+        logs = list(NurseDailyLog.objects.filter(school=places.school))
+    assert len({v.date.month for v in visits}) >= 6  # a year to date
+    injuries = [v for v in visits if v.category == "injury"]
+    at_lunch = [v for v in injuries if v.injury_activity == "lunch_break"]
+    assert len(at_lunch) > len(injuries) / 3
+    assert (
+        max(
+            (
+                (v.injury_place, n)
+                for v in at_lunch
+                for n in [sum(w.injury_place == v.injury_place for w in at_lunch)]
+            ),
+            key=lambda pn: pn[1],
+        )[0]
+        == "playground"
+    )
+    stomach = [v for v in visits if v.complaints == ["stomach_ache"] and v.time_in < dt.time(9, 0)]
+    by_pupil: dict[int, int] = {}
+    for v in stomach:
+        by_pupil[v.student_id] = by_pupil.get(v.student_id, 0) + 1
+    assert max(by_pupil.values()) >= 10  # one pupil on many mornings
+    assert logs and all(log.date < ctx.today and log.weather for log in logs)
