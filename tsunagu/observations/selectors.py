@@ -328,7 +328,7 @@ def my_recent_good_points(*, actor: Any, limit: int = 10) -> list[GoodPoint]:
         GoodPoint.objects.visible_to(actor, "view")
         .filter(author=actor)
         .select_related("student")
-        .order_by("-created_at", "-id")[:limit]
+        .order_by("-created_at", "-date", "-id")[:limit]
     )
 
 

@@ -6,7 +6,7 @@ from tsunagu.observations import views
 
 app_name = "observations"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.good_point_new, name="good_point_new"),
+    path("good-points/new/", views.good_point_new, name="good_point_new"),
     path("good-points/<uuid:good_point_uuid>/delete/", views.good_point_delete, name="good_point_delete"),
     path("students/<uuid:student_uuid>/", views.pupil, name="pupil"),
     path("students/<uuid:student_uuid>/topics/new/", views.topic_new, name="topic_new"),
