@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tsunagu.grades",
     "tsunagu.learning",
     "tsunagu.roster_sync",
+    "tsunagu.karte",
     "tsunagu.demo",
     "tsunagu.bench",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("learning/", include("tsunagu.learning.urls")),
     path("xapi/", include("tsunagu.learning.xapi_urls")),
     path("oneroster/", include("tsunagu.roster_sync.urls")),
+    path("karte/", include("tsunagu.karte.urls")),
     path("audit/", include("tsunagu.core.audit_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("tsunagu.accounts.urls")),

@@ -1,0 +1,84 @@
+"""Building the rules' :class:`~tsunagu.karte.rules.History` for many pupils at once.
+
+Read in a system scope by the insight refresh (a background job or a request already authorised for
+the pupils): one query each for the calendar, the marks, the check-ins and the year's absences, whatever
+the number of pupils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.db.models import Count
+
+from tsunagu.attendance.models import AttendanceMark
+from tsunagu.core.scope import system_scope
+from tsunagu.health.models import HealthCheckIn, Period
+from tsunagu.karte.rules import ABSENT, History, Visit
+from tsunagu.org.models import DayKind, SchoolDay, SchoolYear
+
+#: How far back the rules look (the longest window: lateness compares 4 weeks with the 8 before).
+WINDOW = dt.timedelta(weeks=13)
+
+
+def histories_for(
+    *, school_id: int, student_ids: Sequence[int], day: dt.date, school_year: SchoolYear
+) -> dict[int, History]:
+    """Each pupil's history at ``school_id`` over the window ending on ``day`` (included)."""
+    start = max(day - WINDOW, school_year.start_date)
+    with system_scope(reason="insight rules read the register and check-ins"):
+        school_days = list(
+            SchoolDay.objects.filter(
+                school_id=school_id, date__gte=start, date__lte=day, kind=DayKind.INSTRUCTIONAL
+            )
+            .order_by("date")
+            .values_list("date", flat=True)
+        )
+        marks = AttendanceMark.objects.filter(
+            student_id__in=student_ids, date__gte=start, date__lte=day
+        ).values_list("student_id", "date", "kind")
+        checkins = HealthCheckIn.objects.filter(
+            student_id__in=student_ids,
+            session__date__gte=start,
+            session__date__lte=day,
+            session__period=Period.MORNING,
+        ).values_list("student_id", "session__date", "mood", "symptoms")
+        year_absences = dict(
+            AttendanceMark.objects.filter(
+                student_id__in=student_ids,
+                kind__in=ABSENT,
+                date__gte=school_year.start_date,
+                date__lte=day,
+            )
+            .values("student_id")
+            .annotate(n=Count("id"))
+            .values_list("student_id", "n")
+        )
+        histories = {
+            sid: History(school_days=school_days, year_absences=year_absences.get(sid, 0))
+            for sid in student_ids
+        }
+        marked: dict[int, set[dt.date]] = defaultdict(set)
+        for student_id, date, kind in marks:
+            histories[student_id].marks[date] = kind
+            marked[student_id].add(date)
+        # No mark on a past school day means present (the register records exceptions only).
+        for student_id, history in histories.items():
+            for date in school_days:
+                if date < day and date not in marked[student_id]:
+                    history.marks[date] = "present"
+        for student_id, date, mood, symptoms in checkins:
+            if mood:
+                histories[student_id].moods[date] = mood
+            if symptoms:
+                histories[student_id].symptoms.add(date)
+        for student_id, visits in _visits(student_ids, start, day).items():
+            histories[student_id].visits = visits
+    return histories
+
+
+def _visits(student_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Visit]]:
+    """Nurse-office visits, once the health app records them (none before)."""
+    return {}

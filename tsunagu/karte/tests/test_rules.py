@@ -1,0 +1,170 @@
+"""The insight rules on constructed histories: each fires on its pattern with its evidence in the
+sentence, and stays silent on too few observations, a single bad week, or a pattern spread over all days."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tsunagu.karte.rules import History, Thresholds, Visit, evaluate
+
+T = Thresholds()
+MONDAY = dt.date(2026, 9, 7)
+
+
+def school_days(weeks: int, end: dt.date = dt.date(2026, 11, 27)) -> list[dt.date]:
+    """Monday–Friday school days for ``weeks`` weeks up to ``end`` (a Friday)."""
+    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    return [
+        start + dt.timedelta(days=i)
+        for i in range((end - start).days + 1)
+        if (start + dt.timedelta(days=i)).weekday() < 5
+    ]
+
+
+def history(weeks: int = 8, **kwargs: object) -> History:
+    days = school_days(weeks)
+    h = History(school_days=days, **kwargs)  # type: ignore[arg-type]
+    for d in days:
+        h.marks.setdefault(d, "present")
+        h.moods.setdefault(d, "sunny" if d.toordinal() % 3 else "cloudy")
+    return h
+
+
+def rules(h: History, t: Thresholds = T) -> dict[str, str]:
+    return {f.rule: f.sentence for f in evaluate(h, t)}
+
+
+def test_unwell_every_monday_is_found_with_its_count() -> None:
+    h = history()
+    mondays = [d for d in h.school_days if d.weekday() == 0]
+    for d in mondays[:6]:
+        h.symptoms.add(d)
+    found = rules(h)
+    assert (
+        found["weekday_unwell"]
+        == "毎週月曜日は体調不良を訴える傾向があります（直近8週の月曜日8回のうち6回）。"
+    )
+
+
+def test_a_few_unwell_mondays_are_not_a_pattern() -> None:
+    h = history()
+    for d in [d for d in h.school_days if d.weekday() == 0][:3]:
+        h.symptoms.add(d)
+    assert "weekday_unwell" not in rules(h)
+
+
+def test_being_unwell_on_every_weekday_is_not_a_monday_pattern() -> None:
+    h = history()
+    for d in h.school_days[::2]:
+        h.symptoms.add(d)
+    assert "weekday_unwell" not in rules(h)
+
+
+def test_too_few_weeks_of_data_say_nothing() -> None:
+    h = history(weeks=3)
+    for d in h.school_days:
+        if d.weekday() == 0:
+            h.symptoms.add(d)
+    assert "weekday_unwell" not in rules(h)
+
+
+def test_absences_on_fridays_are_a_pattern_of_their_own() -> None:
+    h = history()
+    for d in [d for d in h.school_days if d.weekday() == 4][:5]:
+        h.marks[d] = "absent_other"
+    assert rules(h)["weekday_absence"].startswith("毎週金曜日は欠席する傾向があります")
+
+
+def test_three_rainy_mornings_in_a_row_up_to_today() -> None:
+    h = history()
+    for d in h.school_days[-3:]:
+        h.moods[d] = "rainy"
+    assert rules(h)["mood_streak"].startswith("3日続けて心の天気が「雨」か「かみなり」です")
+
+
+def test_a_single_bad_week_that_ended_is_no_streak() -> None:
+    h = history()
+    for d in h.school_days[-8:-3]:
+        h.moods[d] = "stormy"
+    assert "mood_streak" not in rules(h)
+
+
+def test_seven_school_days_absent_asks_for_the_legal_notice() -> None:
+    h = history()
+    for d in h.school_days[-7:]:
+        h.marks[d] = "absent_illness"
+    found = {f.rule: f for f in evaluate(h, T)}
+    assert "absence_streak_legal" in found and found["absence_streak_legal"].severity == "act"
+    assert "施行令第20条" in found["absence_streak_legal"].sentence
+    assert "absence_streak" not in found
+
+
+def test_an_absence_broken_by_a_present_day_is_counted_from_there() -> None:
+    h = history()
+    for d in h.school_days[-8:]:
+        h.marks[d] = "absent_illness"
+    h.marks[h.school_days[-5]] = "present"
+    assert "absence_streak_legal" not in rules(h)
+    assert rules(h)["absence_streak"].startswith("4日続けて欠席しています")
+
+
+def test_the_yearly_threshold_warns_before_thirty_days() -> None:
+    assert "yearly_absence" not in rules(history(year_absences=19))
+    assert rules(history(year_absences=23))["yearly_absence"] == "今年度の欠席が23日です（30日まであと7日）。"
+    assert "30日を超えました" in rules(history(year_absences=31))["yearly_absence"]
+
+
+def test_a_mood_decline_against_the_pupils_own_baseline() -> None:
+    h = history()
+    for d in h.school_days:
+        h.moods[d] = "sunny"
+    for d in h.school_days[-10:]:
+        h.moods[d] = "rainy"
+    assert rules(h)["mood_decline"].startswith("最近10日の心の天気が、それまでの30日より下がっています")
+
+
+def test_a_steadily_cloudy_pupil_has_no_decline() -> None:
+    h = history()
+    for d in h.school_days:
+        h.moods[d] = "cloudy"
+    found = rules(h)
+    assert "mood_decline" not in found
+    assert "stale_checkins" in found  # the same answer every day is flagged as possibly unreliable
+
+
+def test_always_sunny_is_flagged_as_maybe_unreliable_not_as_risk() -> None:
+    h = history()
+    for d in h.school_days:
+        h.moods[d] = "sunny"
+    found = {f.rule: f for f in evaluate(h, T)}
+    assert (
+        "可能性があります" in found["stale_checkins"].sentence and found["stale_checkins"].severity == "watch"
+    )
+
+
+def test_morning_stomach_aches_in_the_nurses_room() -> None:
+    h = history()
+    visits = [Visit(d, dt.time(10, 15), "internal", "腹痛") for d in h.school_days[-30::6]]
+    h.visits = [*visits, Visit(h.school_days[-2], dt.time(14, 0), "internal", "頭痛")]
+    assert rules(h)["morning_visits"].startswith("午前中は腹痛を訴えて保健室に来る傾向があります")
+
+
+def test_injuries_and_afternoon_visits_are_no_morning_pattern() -> None:
+    h = history()
+    h.visits = [Visit(d, dt.time(10, 0), "injury", "擦り傷") for d in h.school_days[-20::4]]
+    h.visits += [Visit(d, dt.time(13, 30), "internal", "頭痛") for d in h.school_days[-30::6]]
+    assert "morning_visits" not in rules(h)
+
+
+def test_rising_lateness() -> None:
+    h = history(weeks=12)
+    for d in h.school_days[-18::4]:
+        h.marks[d] = "late"
+    assert rules(h)["lateness_rising"].startswith("遅刻が増えています（直近4週で")
+
+
+def test_a_board_can_make_a_rule_stricter() -> None:
+    h = history()
+    for d in h.school_days[-3:]:
+        h.moods[d] = "rainy"
+    assert "mood_streak" not in rules(h, Thresholds.from_dict({"mood_streak": 5, "unknown": 1}))

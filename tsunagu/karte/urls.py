@@ -1,0 +1,14 @@
+"""URLs of the karte pages (namespace ``karte``)."""
+
+from django.urls import path
+
+from tsunagu.karte import views
+
+app_name = "karte"
+urlpatterns = [
+    path("pupils/<uuid:student_uuid>/", views.karte, name="karte"),
+    path("pupils/<uuid:student_uuid>/refresh/", views.refresh, name="refresh"),
+    path("insights/<uuid:insight_uuid>/assign/", views.assign, name="assign"),
+    path("insights/<uuid:insight_uuid>/dismiss/", views.dismiss, name="dismiss"),
+    path("homerooms/<uuid:homeroom_uuid>/", views.class_board, name="class_board"),
+]
