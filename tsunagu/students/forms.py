@@ -293,3 +293,34 @@ class PlacementForm(forms.Form):
     def __init__(self, *args: Any, homerooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["homeroom"]).queryset = homerooms
+
+
+class CertificateForm(forms.Form):
+    """Issue a certificate: which one, what for, the date, and for the 教科用図書給与証明書 the publisher of
+    each subject's textbook (optional; one field per subject of the pupil's grade)."""
+
+    kind = forms.ChoiceField(label=_("Certificate"), widget=forms.RadioSelect)
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=100,
+        help_text=_("e.g. 転学のため, 児童手当の申請のため"),
+    )
+    issued_on = forms.DateField(label=_("Date of issue"), widget=DateInput())
+
+    def __init__(self, *args: Any, subjects: list[Any], **kwargs: Any) -> None:
+        from tsunagu.students.models import CertificateKind
+
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = CertificateKind.choices
+        self.subject_codes = [s.code for s in subjects]
+        for subject in subjects:
+            self.fields[f"publisher_{subject.code}"] = forms.CharField(
+                label=subject.name,
+                required=False,
+                max_length=60,
+                help_text=_("Publisher (教科用図書給与証明書 only)") if subject is subjects[0] else "",
+            )
+
+    def publishers(self) -> dict[str, str]:
+        """Subject code → publisher, as entered."""
+        return {code: self.cleaned_data.get(f"publisher_{code}", "") for code in self.subject_codes}

@@ -320,4 +320,70 @@ class TeachingGroupMembership(ScopedModel):
         return f"{self.student} ∈ {self.teaching_group}"
 
 
-__all__ = ["Enrolment", "EnrolmentEvent", "Guardian", "GuardianLink", "Student", "TeachingGroupMembership"]
+class CertificateKind(models.TextChoices):
+    """The certificates a school issues for a pupil (SCHOOL_AFFAIRS.md §2, 転出)."""
+
+    ENROLMENT = "enrolment", _("Certificate of enrolment (在学証明書)")
+    TEXTBOOK = "textbook", _("Certificate of textbooks issued (教科用図書給与証明書)")
+
+
+class CertificateIssue(ScopedModel):
+    """One certificate issued for a pupil: a line of the school's 証明書発行台帳 (certificate ledger).
+
+    ``number`` runs per school and school year (第N号). What was certified — the pupil's class, the
+    principal's name, the textbooks — is kept in ``content`` as printed, so the PDF can be printed
+    again exactly as issued even after the pupil moves on or the principal changes.
+    """
+
+    data_class = DataClass.III
+
+    school = models.ForeignKey(
+        "org.School", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("school")
+    )
+    school_year = models.ForeignKey(
+        "org.SchoolYear", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("school year")
+    )
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("pupil")
+    )
+    kind = models.CharField(_("certificate"), max_length=12, choices=CertificateKind.choices)
+    number = models.PositiveIntegerField(_("number"))
+    issued_on = models.DateField(_("date of issue"))
+    purpose = models.CharField(_("purpose"), max_length=100)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issuer_name = models.CharField(_("issued by"), max_length=100)
+    principal_name = models.CharField(_("principal"), max_length=100)
+    content = models.JSONField(_("content"), default=dict, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certificate issue")
+        verbose_name_plural = _("certificate issues")
+        ordering = ["-school_year__year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year", "number"], name="certificate_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}号 {self.get_kind_display()} {self.student}"
+
+
+__all__ = [
+    "CertificateIssue",
+    "CertificateKind",
+    "Enrolment",
+    "EnrolmentEvent",
+    "Guardian",
+    "GuardianLink",
+    "Student",
+    "TeachingGroupMembership",
+]

@@ -10,6 +10,7 @@ from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import assignment_school_id, pupil_scope
 from tsunagu.org.models import Homeroom, School
 from tsunagu.students.models import (
+    CertificateIssue,
     Enrolment,
     EnrolmentEvent,
     Guardian,
@@ -254,3 +255,15 @@ def student_export_package(a: RoleAssignment) -> Q:
     """Pupils who have been enrolled at the school: the transfer package (the school's own records of
     the pupil, for the next school) is prepared after the pupil has left."""
     return begun_here(a.school_id)
+
+
+@rule(CertificateIssue, actions=["view"], roles=["principal", "office"])
+def certificateissue_view(a: RoleAssignment) -> Q:
+    """The school's 証明書発行台帳: certificates issued by the school (printed again from the ledger)."""
+    return Q(school=a.school_id)
+
+
+@rule(School, actions=["certify"], roles=["principal", "office"])
+def school_certify(a: RoleAssignment) -> RuleResult:
+    """One's own school: its 証明書発行台帳 (the ledger of certificates issued)."""
+    return Q(pk=a.school_id)

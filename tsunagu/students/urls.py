@@ -32,5 +32,18 @@ urlpatterns = [
         views.rollover_formation_csv,
         name="rollover_formation_csv",
     ),
+    path(
+        "students/<uuid:student_uuid>/transfer-package.zip",
+        views.student_transfer_package,
+        name="student_transfer_package",
+    ),
+    # 証明書
+    path(
+        "students/<uuid:student_uuid>/certificates/new/",
+        views.student_certificate_new,
+        name="student_certificate_new",
+    ),
+    path("certificates/<uuid:certificate_uuid>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("schools/<uuid:school_uuid>/certificates/", views.certificate_ledger, name="certificate_ledger"),
     path("enrolment/register-import/", views.register_import, name="register_import"),
 ]

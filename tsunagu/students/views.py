@@ -19,19 +19,22 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from tsunagu.core.audit import audit_event, log_access
+from tsunagu.core.pdf import pdf_response
 from tsunagu.core.policy import registry
 from tsunagu.core.views import get_visible_or_404, policy_required
 from tsunagu.core.wareki import school_year_of, wareki
 from tsunagu.org.models import Homeroom, School, SchoolYear
 from tsunagu.org.selectors import homeroom_list_current
-from tsunagu.students import exports, imports, selectors, services
+from tsunagu.students import certificates, exports, imports, package, selectors, services
 from tsunagu.students.forms import (
     ArrivalForm,
+    CertificateForm,
     CsvUploadForm,
     PlacementForm,
     RolloverForm,
@@ -41,7 +44,7 @@ from tsunagu.students.forms import (
     WithdrawalForm,
     add_service_errors,
 )
-from tsunagu.students.models import Enrolment, Student
+from tsunagu.students.models import CertificateIssue, CertificateKind, Enrolment, Student
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -120,6 +123,7 @@ def student_detail(request: HttpRequest, student_uuid: uuid.UUID) -> HttpRespons
         "detail": detail,
         "may_audit": registry.allows_any(request.user, Student, "view_audit"),
         "may_change": selectors.may_change_student(actor=request.user, student=student),
+        "may_package": registry.allows_any(request.user, Student, "export_package"),
     }
     return render(request, "students/student_detail.html", context)
 
@@ -450,3 +454,96 @@ def school_roster_export(request: HttpRequest, school_uuid: uuid.UUID, fmt: str)
         query=form.query(),
     )
     return _roster_file(request, export, fmt)
+
+
+# --- certificates (在学証明書, 教科用図書給与証明書) and the 証明書発行台帳 ------------------------------
+
+
+@policy_required(Student, "certify")
+def student_certificate_new(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """Issue a certificate for a pupil enrolled at the actor's school; the issue goes to the ledger."""
+    student = get_visible_or_404(Student, request, student_uuid, "certify")
+    today = timezone.localdate()
+    enrolment = certificates.current_enrolment(actor=request.user, student=student, day=today)
+    subjects = certificates.textbook_subjects(actor=request.user, enrolment=enrolment) if enrolment else []
+    initial = {"issued_on": today, "kind": CertificateKind.ENROLMENT}
+    form = CertificateForm(request.POST or None, subjects=subjects, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            issue = certificates.certificate_issue(
+                actor=request.user,
+                student=student,
+                kind=data["kind"],
+                purpose=data["purpose"],
+                issued_on=data["issued_on"],
+                publishers=form.publishers(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(title)s No. %(n)s was issued.") % {"title": issue.get_kind_display(), "n": issue.number},
+            )
+            return redirect(
+                f"{reverse('students:certificate_ledger', args=[issue.school.uuid])}?issued={issue.uuid}"
+            )
+    context = {"student": student, "current": enrolment, "form": form}
+    return render(request, "students/certificate_new.html", context)
+
+
+@policy_required(CertificateIssue, "view")
+def certificate_pdf(request: HttpRequest, certificate_uuid: uuid.UUID) -> HttpResponse:
+    """The certificate as issued, as a PDF to print (from the ledger)."""
+    issue = get_visible_or_404(
+        CertificateIssue,
+        request,
+        certificate_uuid,
+        queryset=CertificateIssue.objects.select_related("student", "school"),
+    )
+    log_access(
+        actor=request.user, records=[issue], request=request, action="certificate", fields=["certificate"]
+    )
+    return pdf_response(certificates.certificate_pdf(issue), certificates.certificate_filename(issue))
+
+
+@policy_required(School, "certify")
+def certificate_ledger(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """証明書発行台帳: every certificate the school has issued, newest first."""
+    school = get_visible_or_404(School, request, school_uuid, "certify")
+    issues = certificates.certificate_ledger(actor=request.user, school=school)
+    issued = request.GET.get("issued", "")
+    context = {"school": school, "issues": issues, "issued": issued, "today": timezone.localdate()}
+    return render(request, "students/certificate_ledger.html", context)
+
+
+# --- the transfer package (a pupil leaving the ward) --------------------------------------------------
+
+
+@policy_required(Student, "export_package")
+def student_transfer_package(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """The pupil's records at the actor's school as a documented zip (docs/imports/transfer-package.md)."""
+    student = get_visible_or_404(Student, request, student_uuid, "export_package")
+    school = (
+        School.objects.visible_to(request.user, "certify")
+        .filter(enrolments__in=Enrolment.objects.visible_to(request.user, "view").filter(student=student))
+        .distinct()
+        .first()
+    )
+    if school is None:
+        raise Http404
+    body, manifest = package.transfer_package(actor=request.user, student=student, school=school)
+    filename = package.package_filename(student=student, school=school, day=timezone.localdate())
+    log_access(
+        actor=request.user,
+        records=[student],
+        request=request,
+        action="export",
+        fields=["transfer_package", *(s["key"] for s in manifest["sections"] if s["status"] == "included")],
+    )
+    audit_event(kind="export", actor=request.user, request=request, detail={"file": filename, "pupils": 1})
+    response = HttpResponse(body, content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -82,3 +82,83 @@ CASES += [
     *_school_export("own school", "school", **SCHOOL_OFFICE),
     *_school_export("another school", "other_school", **NOT_THEIRS),
 ]
+
+
+# --- certificates, the ledger and the transfer package: the school's principal and office only ------
+
+
+def _certificate(school_attr: str) -> Callable[[Places], dict[str, Any]]:
+    def kwargs(places: Places) -> dict[str, Any]:
+        from tsunagu.core.scope import system_scope
+        from tsunagu.students.models import CertificateIssue
+
+        with system_scope(reason="access matrix finds a certificate of the demo ledger"):
+            issue = (
+                CertificateIssue.objects.filter(school=getattr(places, school_attr)).order_by("pk").first()
+            )
+        assert issue is not None, "the demo ward has no certificate at this school"
+        return {"certificate_uuid": issue.uuid}
+
+    return kwargs
+
+
+def _student(attr: str) -> Callable[[Places], dict[str, Any]]:
+    return _kwargs("student_uuid", attr)
+
+
+CASES += [
+    Case(
+        "students:student_certificate_new", "classmate", expect(403, **SCHOOL_OFFICE), _student("classmate")
+    ),
+    Case(
+        "students:student_certificate_new", "protected", expect(403, **SCHOOL_OFFICE), _student("protected")
+    ),
+    Case(
+        "students:student_certificate_new",
+        "another school",
+        expect(403, **NOT_THEIRS),
+        _student("other_school_pupil"),
+    ),
+    # Certificates are for pupils enrolled today; a pupil who has left gets none.
+    Case(
+        "students:student_certificate_new",
+        "left this year",
+        expect(403, **NOT_THEIRS),
+        _student("left_pupil"),
+    ),
+    Case("students:certificate_pdf", "own school", expect(403, **SCHOOL_OFFICE), _certificate("school")),
+    Case(
+        "students:certificate_pdf", "another school", expect(403, **NOT_THEIRS), _certificate("other_school")
+    ),
+    Case(
+        "students:certificate_ledger",
+        "own school",
+        expect(403, **SCHOOL_OFFICE),
+        _kwargs("school_uuid", "school"),
+    ),
+    Case(
+        "students:certificate_ledger",
+        "another school",
+        expect(403, **NOT_THEIRS),
+        _kwargs("school_uuid", "other_school"),
+    ),
+    # The package is prepared for pupils who have been at the school, also after they left.
+    Case(
+        "students:student_transfer_package", "classmate", expect(403, **SCHOOL_OFFICE), _student("classmate")
+    ),
+    Case(
+        "students:student_transfer_package",
+        "left this year",
+        expect(403, **SCHOOL_OFFICE),
+        _student("left_pupil"),
+    ),
+    Case(
+        "students:student_transfer_package", "graduated", expect(403, **SCHOOL_OFFICE), _student("graduate")
+    ),
+    Case(
+        "students:student_transfer_package",
+        "another school",
+        expect(403, **NOT_THEIRS),
+        _student("other_school_pupil"),
+    ),
+]
