@@ -341,7 +341,7 @@ def health_nurse_visits(ctx: DemoContext) -> None:
         for day in school_days:
             expected = len(pupils) * VISIT_RATE * MONTH_WEIGHT.get(day.month, 1.0)
             count = int(expected) + (rng.random() < expected - int(expected))
-            chosen = [(rng.choice(pupils), None) for _ in range(count)]
+            chosen: list[tuple[Any, str | None]] = [(rng.choice(pupils), None) for _ in range(count)]
             chosen += [(e, "stomach_mornings") for e in story_pupils if rng.random() < 0.35]
             for e, story in chosen:
                 if day < e.start_date or (e.end_date and day > e.end_date):
@@ -378,7 +378,7 @@ def health_nurse_visits(ctx: DemoContext) -> None:
         [
             HealthNotice(visit=v, school_id=v.school_id, homeroom_id=v.homeroom_id, date=v.date)
             for v in visits
-            if v.date == ctx.today
+            if v.date == ctx.today and v.homeroom_id is not None
         ],
         batch_size=BATCH,
     )

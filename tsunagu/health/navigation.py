@@ -40,7 +40,7 @@ def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]
                 assignments, school, "nurse"
             ):
                 url = reverse("health:nurse_visit_new", args=[school.uuid])
-                entries.append((_("Record a nurse-office visit") + suffix, url, "clipboard"))
+                entries.append((_("Record a visit") + suffix, url, "clipboard"))
             url = reverse("health:nurse_visits", args=[school.uuid])
             entries.append((_("Nurse-office visits") + suffix, url, "heart"))
             url = reverse("health:daily_log", args=[school.uuid])

@@ -690,7 +690,8 @@ def _early_leave_to_register(*, actor: Any, visit: NurseVisit) -> bool:
     from tsunagu.attendance.models import AttendanceMark, Mark
     from tsunagu.attendance.services import MarkEntry, register_day_save
 
-    if visit.homeroom_id is None or visit.time_out is None:
+    homeroom = visit.homeroom
+    if homeroom is None or visit.time_out is None:
         return False
     existing = AttendanceMark.objects.visible_to(actor, "view").filter(
         student=visit.student_id, date=visit.date
@@ -715,7 +716,7 @@ def _early_leave_to_register(*, actor: Any, visit: NurseVisit) -> bool:
     if entry is not None:
         try:
             with transaction.atomic():
-                register_day_save(actor=actor, homeroom=visit.homeroom, day=visit.date, entries=[entry])
+                register_day_save(actor=actor, homeroom=homeroom, day=visit.date, entries=[entry])
         except (PermissionDenied, ValidationError):
             pass
         else:

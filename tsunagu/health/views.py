@@ -569,7 +569,7 @@ def daily_log(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
                 url = reverse("health:daily_log", args=[school.uuid])
                 return HttpResponseRedirect(f"{url}?date={day.isoformat()}")
         else:
-            errors = {k: list(v) for k, v in form.errors.items()}
+            errors = {k: [str(e) for e in v] for k, v in form.errors.items()}
     context = _log_context(request, school, day)
     entry = context["log"].entry
     if request.method != "POST":

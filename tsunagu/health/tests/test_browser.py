@@ -97,3 +97,46 @@ def test_a_pupil_checks_in_on_an_ipad_and_the_teacher_sees_it_live(
     expect(teacher.page.locator(".talk-item")).to_have_count(talks_before + 1, timeout=10_000)
     assert teacher.errors == []
     teacher.screenshot("health-class-summary-desktop")
+
+
+def test_the_nurse_records_a_visit_on_an_ipad_in_a_few_taps(open_page: Any, school_day: dt.date) -> None:
+    """Search by kana, choose the pupil, tap the kind, a complaint, the outcome, save; then the day's
+    list, the daily log and the statistics pass axe with no console or CSP error."""
+    from tsunagu.health.models import NurseVisit
+    from tsunagu.org.models import School
+
+    with system_scope(reason="browser test finds the nurse's school"):
+        pupil = Student.objects.get(user__username="student")
+        school = School.objects.get(pk=pupil.enrolments.get(end_date__isnull=True).school_id)
+        before = NurseVisit.objects.filter(student=pupil).count()
+    nurse = open_page("nurse", viewport=IPAD)
+    nurse.open(f"/health/schools/{school.uuid}/visits/new/")
+    nurse.page.fill("#q", pupil.family_name_kana)
+    expect(nurse.page.locator(".pupil-result").first).to_be_visible(timeout=10_000)
+    assert_clean(nurse)
+    nurse.page.locator(".pupil-result", has_text=pupil.full_name).first.click()
+    nurse.settle()
+    nurse.page.fill("#time_in", "10:05")
+    nurse.page.click("label[for=category-illness]")
+    nurse.page.click("label[for=complaints-stomach_ache]")
+    nurse.page.click("label[for=first_aid-rest]")
+    nurse.page.fill("#time_out", "10:40")
+    nurse.page.click("label[for=outcome-rest_then_class]")
+    nurse.screenshot("health-visit-entry-ipad")
+    assert_clean(nurse)
+    nurse.page.click(".visit-actions button[type=submit]")
+    nurse.settle()
+    with system_scope(reason="browser test counts the visits"):
+        assert NurseVisit.objects.filter(student=pupil).count() == before + 1
+    for path, name in [
+        (f"/health/schools/{school.uuid}/visits/", "health-visits-day-ipad"),
+        (f"/health/schools/{school.uuid}/log/", "health-daily-log-ipad"),
+        (f"/health/schools/{school.uuid}/visit-statistics/", "health-visit-statistics-ipad"),
+    ]:
+        nurse.open(path)
+        nurse.screenshot(name)
+        assert_clean(nurse)
+    teacher = open_page("teacher", viewport=DESKTOP)
+    teacher.open("/")
+    teacher.screenshot("health-home-teacher-visits-desktop")
+    assert_clean(teacher)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,13 +45,13 @@ def day(hs: HealthSchool) -> dt.date:
     return school_day
 
 
-def illness(**kw: object) -> VisitInput:
-    values: dict[str, object] = {"time_in": dt.time(10, 5), "category": VisitCategory.ILLNESS}
+def illness(**kw: Any) -> VisitInput:
+    values: dict[str, Any] = {"time_in": dt.time(10, 5), "category": VisitCategory.ILLNESS}
     values.update(kw)
-    return VisitInput(**values)  # type: ignore[arg-type]
+    return VisitInput(**values)
 
 
-def record(hs: HealthSchool, day: dt.date, pupil: int = 0, **kw: object) -> NurseVisit:
+def record(hs: HealthSchool, day: dt.date, pupil: int = 0, **kw: Any) -> NurseVisit:
     return services.nurse_visit_record(actor=hs.nurse, student=hs.pupils[pupil], day=day, data=illness(**kw))
 
 
@@ -101,7 +102,11 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(hs: HealthSc
 
 
 def test_completing_an_injury_needs_what_the_insurance_claim_asks(hs: HealthSchool, day: dt.date) -> None:
-    data = {"category": VisitCategory.INJURY, "time_out": dt.time(10, 20), "outcome": Outcome.BACK_TO_CLASS}
+    data: dict[str, Any] = {
+        "category": VisitCategory.INJURY,
+        "time_out": dt.time(10, 20),
+        "outcome": Outcome.BACK_TO_CLASS,
+    }
     with pytest.raises(ValidationError) as exc:
         record(hs, day, **data)
     assert set(exc.value.message_dict) == {"injury_place", "injury_activity", "body_part"}
@@ -305,3 +310,69 @@ def test_pupil_search_folds_width_and_kana(hs: HealthSchool, day: dt.date) -> No
         selectors.pupil_search(actor=hs.office, school=hs.school, day=day, query="けいそく") != []
     )  # roster right
     assert selectors.pupil_search(actor=hs.nurse, school=hs.school, day=day, query="") == []
+
+
+def test_the_log_of_a_600_pupil_school_prints_on_one_a4_page() -> None:
+    """Twenty classes of thirty, absences with reasons in every class, a dozen notable visits."""
+    import re
+
+    from tsunagu.accounts.models import RoleAssignment, User
+    from tsunagu.core.pdf import render_pdf
+    from tsunagu.health.pdf import daily_log_data
+    from tsunagu.students.models import Enrolment
+    from tsunagu.students.tests.builders import build_school
+
+    built = build_school(homerooms=20, pupils_per_homeroom=30)
+    school = built["school"]
+    day = last_weekday(timezone.localdate())
+    with system_scope(reason="test fills a big school's day"):
+        mark_day(school, day)
+        nurse = User.objects.create_user("big-nurse", password="unused-password-123")
+        RoleAssignment.objects.create(
+            user=nurse, role="nurse", school=school, school_year=built["rooms"][0].school_year
+        )
+        enrolments = list(Enrolment.objects.filter(school=school).order_by("homeroom_id", "roll_number"))
+        marks, visits = [], []
+        for i, e in enumerate(enrolments):
+            if i % 10 == 0:
+                marks.append(
+                    AttendanceMark(
+                        student_id=e.student_id,
+                        school=school,
+                        homeroom_id=e.homeroom_id,
+                        date=day,
+                        kind=Mark.ABSENT_ILLNESS,
+                        reason="発熱",
+                    )
+                )
+            elif i % 10 == 1:
+                marks.append(
+                    AttendanceMark(
+                        student_id=e.student_id,
+                        school=school,
+                        homeroom_id=e.homeroom_id,
+                        date=day,
+                        kind=Mark.SUSPENDED_INFECTION,
+                        disease="インフルエンザ",
+                    )
+                )
+            elif i % 25 == 2:
+                visits.append(
+                    NurseVisit(
+                        school=school,
+                        student_id=e.student_id,
+                        homeroom_id=e.homeroom_id,
+                        date=day,
+                        time_in=dt.time(10, 0),
+                        time_out=dt.time(11, 0),
+                        category="illness",
+                        complaints=["fever", "headache"],
+                        outcome=Outcome.EARLY_LEAVE,
+                    )
+                )
+        AttendanceMark.objects.bulk_create(marks)
+        NurseVisit.objects.bulk_create(visits)
+    log = selectors.daily_log_get(actor=nurse, school=school, day=day)
+    assert len(log.classes) == 20 and log.totals.enrolled == 600 and len(log.notable) == len(visits) >= 12
+    pdf = render_pdf("health/typst/daily_log.typ", daily_log_data(log))
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
