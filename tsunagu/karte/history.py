@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db.models import Count
+from django.utils import translation
 
 from tsunagu.attendance.models import AttendanceMark
 from tsunagu.core.scope import system_scope
@@ -79,6 +80,24 @@ def histories_for(
     return histories
 
 
+#: The health app's visit categories as the rules name them.
+CATEGORIES = {"illness": "internal", "injury": "injury"}
+
+
 def _visits(student_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, list[Visit]]:
-    """Nurse-office visits, once the health app records them (none before)."""
-    return {}
+    """Nurse-office visits (保健室来室記録) with their first complaint in Japanese, as the rules' sentences
+    name it ("午前中は腹痛を訴えて…")."""
+    from tsunagu.health.models import Complaint, NurseVisit
+
+    found: dict[int, list[Visit]] = defaultdict(list)
+    rows = NurseVisit.objects.filter(student_id__in=student_ids, date__gte=start, date__lte=end).values_list(
+        "student_id", "date", "time_in", "category", "complaints"
+    )
+    with translation.override("ja"):
+        labels = {c.value: str(c.label) for c in Complaint}
+    for student_id, date, time_in, category, complaints in rows.order_by("date", "time_in"):
+        first = complaints[0] if complaints else ""
+        found[student_id].append(
+            Visit(date, time_in, CATEGORIES.get(category, "other"), labels.get(first, ""))
+        )
+    return found

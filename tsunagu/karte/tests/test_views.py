@@ -137,3 +137,31 @@ def test_a_homeroom_teacher_sees_no_protected_address(ward: object, client_as) -
     text = client_as("teacher").get(f"/karte/pupils/{protected.uuid}/").content.decode()
     assert protected.address not in text
     assert "住所秘匿" in text
+
+
+def test_morning_stomach_aches_from_the_nurses_visits_become_an_insight(pupil) -> None:
+    from tsunagu.health.models import NurseVisit
+
+    today = timezone.localdate()
+    with system_scope(reason="test records nurse visits"):
+        days = list(
+            SchoolDay.objects.filter(school=pupil.school, date__lte=today, kind=DayKind.INSTRUCTIONAL)
+            .order_by("-date")
+            .values_list("date", flat=True)[8:35:6]
+        )
+        NurseVisit.objects.filter(student=pupil.student).delete()
+        for day in days:
+            NurseVisit.objects.create(
+                school=pupil.school,
+                student=pupil.student,
+                homeroom=pupil.homeroom,
+                date=day,
+                time_in=dt.time(10, 20),
+                category="illness",
+                complaints=["stomach_ache"],
+            )
+    insights_refresh(school=pupil.school, day=today, student_ids=[pupil.student_id])
+    with system_scope(reason="test reads the insight"):
+        found = Insight.objects.get(student=pupil.student, rule="morning_visits")
+    assert found.sentence.startswith("午前中は腹痛を訴えて保健室に来る傾向があります")
+    assert found.evidence["morning"] == len(days) >= 4
