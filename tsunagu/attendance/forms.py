@@ -82,3 +82,13 @@ class ClosureForm(forms.Form):
 
     def chosen_homeroom(self) -> Homeroom | None:
         return self._homerooms.get(self.cleaned_data.get("homeroom") or "")
+
+
+class AttendanceSettingsForm(forms.Form):
+    """The school's reporting deadline and per-period marks (junior high)."""
+
+    report_deadline = forms.TimeField(
+        label=_("Guardians report by"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    period_marks = forms.BooleanField(label=_("Record absence and lateness per period"), required=False)
+    periods_per_day = forms.IntegerField(label=_("Periods per day"), min_value=1, max_value=8)

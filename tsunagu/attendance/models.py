@@ -9,7 +9,10 @@ choice (:class:`AttendanceCode`).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -392,6 +395,11 @@ class AbsenceReport(ScopedModel):
         verbose_name=_("confirmed by"),
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    after_deadline = models.BooleanField(
+        _("sent after the deadline"),
+        default=False,
+        help_text=_("Sent for the same day after the school's reporting time (accepted, but flagged)."),
+    )
 
     history = HistoricalRecords()
 
@@ -433,16 +441,175 @@ class AbsenceReport(ScopedModel):
         return [str(labels.get(code, code)) for code in self.symptoms]
 
 
+DEFAULT_REPORT_DEADLINE = dt.time(8, 15)
+
+
+class AttendanceSettings(PublicModel):
+    """A school's attendance settings: the time by which guardians should report an absence, and
+    whether (junior high) teachers also record absence and lateness per period (校時ごと).
+
+    A school with no row uses the defaults (8:15, no per-period marks, 6 periods)."""
+
+    data_class = DataClass.IV
+
+    objects = PolicyManager()
+
+    school = models.OneToOneField(
+        "org.School", on_delete=models.CASCADE, related_name="attendance_settings", verbose_name=_("school")
+    )
+    report_deadline = models.TimeField(
+        _("reporting deadline"),
+        default=DEFAULT_REPORT_DEADLINE,
+        help_text=_("Guardians should report an absence by this time; later reports are flagged."),
+    )
+    period_marks = models.BooleanField(
+        _("record absence and lateness per period"),
+        default=False,
+        help_text=_(
+            "Junior high: the daily screen also records each period; the day's mark stays the legal one."
+        ),
+    )
+    periods_per_day = models.PositiveSmallIntegerField(
+        _("periods per day"), default=6, validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+
+    class Meta:
+        verbose_name = _("attendance settings")
+        verbose_name_plural = _("attendance settings")
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.report_deadline:%H:%M}"
+
+
+class PeriodKind(models.TextChoices):
+    """What a per-period mark records (junior high, 校時ごと)."""
+
+    ABSENT = "absent", _("Missed the period")
+    LATE = "late", _("Late for the period")
+
+
+class PeriodMark(ScopedModel):
+    """One period (校時) a pupil missed or came late to, when the school records periods.
+
+    It stands beside the day's :class:`AttendanceMark` (the legal one, which the totals count) and is
+    tallied per pupil in the monthly register (欠課・遅刻 by period)."""
+
+    data_class = DataClass.III
+
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.PROTECT, related_name="period_marks", verbose_name=_("pupil")
+    )
+    school = models.ForeignKey(
+        "org.School", on_delete=models.PROTECT, related_name="period_marks", verbose_name=_("school")
+    )
+    homeroom = models.ForeignKey(
+        "org.Homeroom", on_delete=models.PROTECT, related_name="period_marks", verbose_name=_("homeroom")
+    )
+    date = models.DateField(_("date"))
+    period = models.PositiveSmallIntegerField(
+        _("period"), validators=[MinValueValidator(1), MaxValueValidator(8)]
+    )
+    kind = models.CharField(_("mark"), max_length=10, choices=PeriodKind.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("period mark")
+        verbose_name_plural = _("period marks")
+        ordering = ["date", "period"]
+        indexes = [models.Index(fields=["homeroom", "date"])]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "date", "period"], name="periodmark_one_per_period"),
+            models.CheckConstraint(condition=Q(period__gte=1, period__lte=8), name="periodmark_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.period} {self.student_id} {self.kind}"
+
+
+class BoardNotice(ScopedModel):
+    """The principal's notice to the board of a pupil absent 7 school days in a row (施行令 §20).
+
+    It carries only what the notice needs, copied when it is sent: the pupil's name and class, the
+    school, the days and the reasons the register gives (no address, no birth date, no health
+    record), so the board's 学務 staff read it without any right to the pupil's records."""
+
+    data_class = DataClass.III
+
+    board = models.ForeignKey(
+        "org.Board", on_delete=models.PROTECT, related_name="attendance_notices", verbose_name=_("board")
+    )
+    school = models.ForeignKey(
+        "org.School", on_delete=models.PROTECT, related_name="attendance_notices", verbose_name=_("school")
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        on_delete=models.PROTECT,
+        related_name="attendance_notices",
+        verbose_name=_("pupil"),
+    )
+    pupil_name = models.CharField(_("pupil's name"), max_length=110)
+    pupil_name_kana = models.CharField(_("pupil's name (kana)"), max_length=110, blank=True)
+    class_name = models.CharField(_("class"), max_length=40, blank=True)
+    first_day = models.DateField(_("first day absent"))
+    last_day = models.DateField(_("last day absent"))
+    days_in_row = models.PositiveSmallIntegerField(_("school days absent in a row"))
+    days_absent_year = models.PositiveSmallIntegerField(_("days absent this year"))
+    days = models.JSONField(_("days and reasons"), default=list)
+    note = models.CharField(_("principal's note"), max_length=500, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent by"),
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice to the board")
+        verbose_name_plural = _("notices to the board")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "first_day"], name="boardnotice_one_per_run"),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="boardnotice_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.pupil_name} {self.first_day}〜{self.last_day}"
+
+
 __all__ = [
     "DEFAULT_CODES",
+    "DEFAULT_REPORT_DEADLINE",
     "MARK_CATEGORY",
     "AbsenceReport",
     "AttendanceCode",
     "AttendanceMark",
+    "AttendanceSettings",
+    "BoardNotice",
     "Category",
     "Closure",
     "ClosureScope",
     "Mark",
+    "PeriodKind",
+    "PeriodMark",
     "RegisterDay",
     "ReportKind",
     "ReportReason",

@@ -11,10 +11,17 @@ from __future__ import annotations
 from django.db.models import Q
 
 from tsunagu.accounts.models import RoleAssignment
-from tsunagu.attendance.models import AbsenceReport, AttendanceMark, Closure, RegisterDay
+from tsunagu.attendance.models import (
+    AbsenceReport,
+    AttendanceMark,
+    BoardNotice,
+    Closure,
+    PeriodMark,
+    RegisterDay,
+)
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import assignment_school_id, pupil_scope
-from tsunagu.org.models import Homeroom, School
+from tsunagu.org.models import Board, Homeroom, School
 from tsunagu.students.models import Student
 
 SCHOOL_READERS = ["principal", "office", "nurse"]
@@ -168,3 +175,79 @@ def report_own_homeroom(a: RoleAssignment) -> RuleResult:
 def report_view_school(a: RoleAssignment) -> RuleResult:
     """Reports for pupils of the school (office staff see no symptoms, so no reports)."""
     return Q(school=a.school_id)
+
+
+# --- per-period marks (junior high, 校時ごと) -----------------------------------------------------
+
+
+@rule(PeriodMark, actions=["view"], roles=SCHOOL_READERS)
+def periodmark_view_school(a: RoleAssignment) -> RuleResult:
+    """Per-period marks recorded at the school."""
+    return Q(school=a.school_id)
+
+
+@rule(PeriodMark, actions=["view", "change"], roles=["homeroom_teacher"])
+def periodmark_own_homeroom(a: RoleAssignment) -> RuleResult:
+    """Per-period marks of one's own homeroom."""
+    return Q(homeroom=a.homeroom_id)
+
+
+@rule(PeriodMark, actions=["view"], roles=["grade_head"])
+def periodmark_view_grade(a: RoleAssignment) -> RuleResult:
+    """Per-period marks of the homerooms of one's grade this year."""
+    return Q(
+        homeroom__school=a.school_id,
+        homeroom__school_year=a.school_year_id,
+        homeroom__grade_level=a.grade_level_id,
+    )
+
+
+@rule(PeriodMark, actions=["view"], roles=["guardian", "student"])
+def periodmark_view_family(a: RoleAssignment) -> RuleResult:
+    """Own children's per-period marks (guardian, with custody and no contact restriction); one's own."""
+    return pupil_scope(a, via="student__")
+
+
+# --- school settings --------------------------------------------------------------------------
+
+
+@rule(School, actions=["manage_attendance_settings"], roles=["principal"])
+def school_manage_attendance_settings(a: RoleAssignment) -> RuleResult:
+    """One's own school: the guardians' reporting deadline and per-period marks."""
+    return Q(pk=a.school_id)
+
+
+# --- the 7-day notice to the board (施行令 §20) -------------------------------------------------
+
+
+@rule(Student, actions=["notify_board"], roles=["principal"])
+def student_notify_board(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's school: send the board the notice of 7 school days absent in a row."""
+    return pupil_scope(a)
+
+
+@rule(BoardNotice, actions=["view"], roles=["principal", "office"])
+def notice_view_school(a: RoleAssignment) -> RuleResult:
+    """Notices the school sent to the board."""
+    return Q(school=a.school_id)
+
+
+@rule(BoardNotice, actions=["add"], roles=["principal"])
+def notice_add_school(a: RoleAssignment) -> RuleResult:
+    """Notices of one's own school (the principal sends them)."""
+    return Q(school=a.school_id)
+
+
+@rule(BoardNotice, actions=["view", "acknowledge"], roles=["board"])
+def notice_view_board(a: RoleAssignment) -> RuleResult:
+    """Notices the schools of the board sent (学務課): the notice's own contents only."""
+    return Q(board=a.board_id)
+
+
+# --- the board's code list --------------------------------------------------------------------
+
+
+@rule(Board, actions=["edit_attendance_codes"], roles=["board"])
+def board_edit_attendance_codes(a: RoleAssignment) -> RuleResult:
+    """One's own board: the symbols of the attendance code list."""
+    return Q(pk=a.board_id)

@@ -35,13 +35,17 @@ from tsunagu.attendance.models import (
     AbsenceReport,
     AttendanceCode,
     AttendanceMark,
+    AttendanceSettings,
     Category,
     Closure,
     ClosureScope,
     Mark,
+    PeriodKind,
+    PeriodMark,
     RegisterDay,
     ReportStatus,
 )
+from tsunagu.core.policy import registry
 from tsunagu.org.models import Board, DayKind, Homeroom, School, SchoolDay, SchoolYear
 from tsunagu.students.models import Enrolment, Student
 
@@ -330,6 +334,13 @@ class DailyRow:
     saved: bool
     report: AbsenceReport | None = None
     errors: list[str] = field(default_factory=list)
+    periods: dict[int, str] = field(default_factory=dict)
+    period_numbers: list[int] = field(default_factory=list)
+
+    @property
+    def period_slots(self) -> list[tuple[int, str]]:
+        """(period, kind or "") for every period of the day, for the screen."""
+        return [(n, self.periods.get(n, "")) for n in self.period_numbers]
 
     @property
     def pending(self) -> bool:
@@ -360,10 +371,13 @@ class DailyRegister:
     rows: list[DailyRow]
     taken: RegisterDay | None
     codes: list[Code]
+    period_numbers: list[int] = field(default_factory=list)
+    deadline: dt.time | None = None
+    deadline_passed: bool = False
 
     @property
     def unreported_absences(self) -> list[DailyRow]:
-        """Pupils marked absent with no report from home (to phone)."""
+        """Pupils marked absent with no report from home (連絡なし欠席: to phone)."""
         return [r for r in self.rows if MARK_CATEGORY[r.kind] == Category.ABSENT and r.report is None]
 
 
@@ -404,8 +418,12 @@ def homeroom_enrolments_on(*, actor: Any, homeroom: Homeroom, day: dt.date) -> l
     )
 
 
-def daily_register_get(*, actor: Any, homeroom: Homeroom, day: dt.date) -> DailyRegister:
-    """The class on ``day``: saved marks, else the mark a pending guardian's report suggests, else present."""
+def daily_register_get(
+    *, actor: Any, homeroom: Homeroom, day: dt.date, now: dt.datetime | None = None
+) -> DailyRegister:
+    """The class on ``day``: saved marks, else the mark a pending guardian's report suggests, else present;
+    the periods each pupil missed when the school records periods; whether the guardians' reporting
+    deadline has passed (then absences without a report are listed as 連絡なし欠席)."""
     enrolments = homeroom_enrolments_on(actor=actor, homeroom=homeroom, day=day)
     ids = [e.student_id for e in enrolments]
     marks = {
@@ -444,6 +462,23 @@ def daily_register_get(*, actor: Any, homeroom: Homeroom, day: dt.date) -> Daily
             row = DailyRow(enrolment.student, enrolment.roll_number, Mark.PRESENT, None, "", False, report)
         rows.append(row)
     taken = RegisterDay.objects.visible_to(actor, "view").filter(homeroom=homeroom, date=day).first()
+    settings = attendance_settings_get(school=homeroom.school_id)
+    period_numbers = list(range(1, settings.periods_per_day + 1)) if settings.period_marks else []
+    if period_numbers:
+        for row in rows:
+            row.period_numbers = period_numbers
+        by_student = {row.student.pk: row for row in rows}
+        for student_id, period, kind in (
+            PeriodMark.objects.visible_to(actor, "view")
+            .filter(student_id__in=ids, date=day)
+            .values_list("student_id", "period", "kind")
+        ):
+            if student_id in by_student:
+                by_student[student_id].periods[period] = kind
+    moment = timezone.localtime(now) if now is not None else timezone.localtime()
+    deadline_passed = day < moment.date() or (
+        day == moment.date() and moment.time() > settings.report_deadline
+    )
     return DailyRegister(
         homeroom=homeroom,
         date=day,
@@ -451,6 +486,9 @@ def daily_register_get(*, actor: Any, homeroom: Homeroom, day: dt.date) -> Daily
         rows=rows,
         taken=taken,
         codes=[c for c in attendance_codes(board=homeroom.school.board_id) if c.is_active],
+        period_numbers=period_numbers,
+        deadline=settings.report_deadline,
+        deadline_passed=deadline_passed,
     )
 
 
@@ -475,6 +513,8 @@ class MonthRow:
     cells: list[str]
     month: AttendanceSummary
     cumulative: AttendanceSummary
+    periods_absent: int = 0
+    periods_late: int = 0
 
 
 @dataclass
@@ -487,6 +527,7 @@ class MonthlyRegister:
     counted_until: dt.date
     days: list[DayColumn]
     rows: list[MonthRow]
+    period_marks: bool = False
 
     @property
     def instructional_days(self) -> int:
@@ -588,7 +629,22 @@ def register_month_get(
                 cumulative=year_totals.get(student_id, AttendanceSummary()),
             )
         )
-    return MonthlyRegister(homeroom, first, last, counted_until, days, rows)
+    settings = attendance_settings_get(school=homeroom.school_id)
+    if settings.period_marks and rows:
+        month_rows = {r.student.pk: r for r in rows}
+        for student_id, kind in (
+            PeriodMark.objects.visible_to(actor, "view")
+            .filter(homeroom=homeroom, date__gte=first, date__lte=counted_until)
+            .values_list("student_id", "kind")
+        ):
+            month_row = month_rows.get(student_id)
+            if month_row is None:
+                continue
+            if kind == PeriodKind.ABSENT:
+                month_row.periods_absent += 1
+            else:
+                month_row.periods_late += 1
+    return MonthlyRegister(homeroom, first, last, counted_until, days, rows, settings.period_marks)
 
 
 def _symbol(mark: AttendanceMark, codes: dict[str, Code]) -> str:
@@ -613,6 +669,7 @@ class AbsenceAlert:
     current_run: int
     run_start: dt.date | None
     days_absent: int
+    notified: bool = False
 
     @property
     def consecutive(self) -> bool:
@@ -663,37 +720,152 @@ def absence_alerts(
     alerts = []
     for student_id, enrolment in current.items():
         summary = totals.get(student_id, AttendanceSummary())
-        longest = run = 0
-        run_start: dt.date | None = None
-        longest_start: dt.date | None = None
-        closed = cal.homeroom_closed.get(enrolment.homeroom_id or 0, set())
-        for day in cal.days:
-            if not cal.instructional_for(day, enrolment.grade_level_id) or day in closed:
-                continue
-            mark = marks.get((student_id, day))
-            if mark is None and day == today:
-                continue  # today's register may not be taken yet: the run goes on until it is
-            category = MARK_CATEGORY[mark[0]] if mark else Category.PRESENT
-            if category == Category.ABSENT:
-                if run == 0:
-                    run_start = day
-                run += 1
-                if run > longest:
-                    longest, longest_start = run, run_start
-            elif category == Category.PRESENT:
-                run = 0
+        runs, open_run = _absence_runs(cal, marks, student_id, enrolment, today)
+        longest = max(runs, key=len, default=[])
+        now = runs[-1] if open_run else []
         alert = AbsenceAlert(
             student=enrolment.student,
             homeroom=enrolment.homeroom,
-            longest_run=longest,
-            current_run=run,
-            run_start=run_start if run else longest_start,
+            longest_run=len(longest),
+            current_run=len(now),
+            run_start=(now or longest)[0] if (now or longest) else None,
             days_absent=summary.days_absent,
         )
         if alert.consecutive or alert.days_absent >= CHRONIC_ABSENCE_WARNING:
             alerts.append(alert)
     alerts.sort(key=lambda a: (-a.current_run, -a.longest_run, -a.days_absent))
     return alerts
+
+
+def _absence_runs(
+    cal: _Calendar, marks: _MarkMap, student_id: int, enrolment: Enrolment, today: dt.date
+) -> tuple[list[list[dt.date]], bool]:
+    """The pupil's runs of absent school days (oldest first) and whether the last one is still open.
+
+    Days of 出席停止, 忌引 and closures neither extend nor break a run; any attended day ends it; today
+    without a mark does not end it (the register may not be taken yet)."""
+    runs: list[list[dt.date]] = []
+    open_run = False
+    closed = cal.homeroom_closed.get(enrolment.homeroom_id or 0, set())
+    for day in cal.days:
+        if not cal.instructional_for(day, enrolment.grade_level_id) or day in closed:
+            continue
+        mark = marks.get((student_id, day))
+        if mark is None and day == today:
+            continue
+        category = MARK_CATEGORY[mark[0]] if mark else Category.PRESENT
+        if category == Category.ABSENT:
+            if not open_run:
+                runs.append([])
+                open_run = True
+            runs[-1].append(day)
+        elif category == Category.PRESENT:
+            open_run = False
+    return runs, open_run
+
+
+@dataclass(frozen=True)
+class RunDay:
+    """One day of a run of absences as the notice to the board states it."""
+
+    date: dt.date
+    label: str
+    reason: str
+
+
+@dataclass
+class AbsenceRun:
+    """A pupil's run of absent school days (the open one, else the longest of the year)."""
+
+    days: list[RunDay]
+    days_absent_year: int
+
+
+def absence_run(
+    *, actor: Any, student: Student, school: School, today: dt.date | None = None
+) -> AbsenceRun | None:
+    """The pupil's current run of absent school days this year at ``school`` (else their longest),
+    with the register's label and reason for each day; None when there is no run at all."""
+    today = today or timezone.localdate()
+    year = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    enrolment = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today), student=student, school=school)
+        .filter(start_date__lte=today)
+        .first()
+    )
+    if year is None or enrolment is None:
+        return None
+    cal = _calendar(school, year.start_date, today)
+    marks = _marks(actor, school.pk, [student.pk], year.start_date, today)
+    runs, open_run = _absence_runs(cal, marks, student.pk, enrolment, today)
+    if not runs:
+        return None
+    chosen = runs[-1] if open_run else max(runs, key=len)
+    labels = {c.kind: c.label for c in attendance_codes(board=school.board_id)}
+    details = {
+        m.date: m
+        for m in AttendanceMark.objects.visible_to(actor, "view").filter(student=student, date__in=chosen)
+    }
+    days = [
+        RunDay(day, labels.get(details[day].kind, details[day].kind), details[day].reason) for day in chosen
+    ]
+    summary = attendance_summary(
+        actor=actor, student=student, school=school, start=year.start_date, end=today
+    )
+    return AbsenceRun(days=days, days_absent_year=summary.days_absent)
+
+
+# --- school settings --------------------------------------------------------------------------
+
+
+def attendance_settings_get(*, school: School | int) -> AttendanceSettings:
+    """The school's attendance settings (class IV, read unscoped); the defaults when it has none saved."""
+    school_id = school if isinstance(school, int) else school.pk
+    found = AttendanceSettings.objects.filter(school_id=school_id).first()
+    return found or AttendanceSettings(school_id=school_id)
+
+
+@dataclass
+class UnreportedAbsence:
+    """A pupil marked absent today with no report from home (連絡なし欠席)."""
+
+    student: Student
+    homeroom: Homeroom | None
+    label: str
+
+
+def unreported_absences(
+    *, actor: Any, school: School, day: dt.date | None = None, now: dt.datetime | None = None
+) -> list[UnreportedAbsence] | None:
+    """Pupils of ``school`` marked absent on ``day`` (today) for whom no guardian's report came, once the
+    school's reporting deadline has passed; None before the deadline (the list would not mean much)."""
+    if not registry.allows_any(actor, AbsenceReport, "view"):
+        return None  # without the reports (office staff) every absence would look unreported
+    moment = timezone.localtime(now) if now is not None else timezone.localtime()
+    day = day or moment.date()
+    deadline = attendance_settings_get(school=school).report_deadline
+    if day == moment.date() and moment.time() <= deadline:
+        return None
+    absent = [k for k, c in MARK_CATEGORY.items() if c == Category.ABSENT]
+    marks = list(
+        AttendanceMark.objects.visible_to(actor, "view")
+        .filter(school=school, date=day, kind__in=absent)
+        .select_related("student", "homeroom__grade_level")
+        .order_by("homeroom__grade_level__order", "homeroom__order", "student__family_name_kana")
+    )
+    reported = set(
+        AbsenceReport.objects.visible_to(actor, "view")
+        .filter(school=school, date=day)
+        .exclude(status=ReportStatus.WITHDRAWN)
+        .values_list("student_id", flat=True)
+    )
+    labels = {c.kind: c.label for c in attendance_codes(board=school.board_id)}
+    return [
+        UnreportedAbsence(m.student, m.homeroom, labels.get(m.kind, m.kind))
+        for m in marks
+        if m.student_id not in reported
+    ]
 
 
 # --- guardians --------------------------------------------------------------------------------

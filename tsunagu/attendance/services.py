@@ -8,6 +8,7 @@ it wrote is still visible to the actor (otherwise it rolls back).
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,18 +24,29 @@ from tsunagu.attendance.models import (
     AbsenceReport,
     AttendanceCode,
     AttendanceMark,
+    AttendanceSettings,
+    BoardNotice,
     Category,
     Closure,
     ClosureScope,
     Mark,
+    PeriodKind,
+    PeriodMark,
     RegisterDay,
     ReportKind,
     ReportReason,
     ReportStatus,
     Symptom,
 )
-from tsunagu.attendance.selectors import attendance_codes, day_status
+from tsunagu.attendance.selectors import (
+    CONSECUTIVE_ABSENCE_ALERT,
+    absence_run,
+    attendance_codes,
+    attendance_settings_get,
+    day_status,
+)
 from tsunagu.core.audit import audit_event
+from tsunagu.core.policy import registry
 from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
 from tsunagu.org.models import Board, DayKind, GradeLevel, Homeroom, School, SchoolDay, SchoolYear
 from tsunagu.students.models import Enrolment, Student
@@ -114,13 +126,23 @@ def _mark_fields(entry: MarkEntry) -> dict[str, Any]:
 
 @transaction.atomic
 def register_day_save(
-    *, actor: Any, homeroom: Homeroom, day: dt.date, entries: list[MarkEntry], today: dt.date | None = None
+    *,
+    actor: Any,
+    homeroom: Homeroom,
+    day: dt.date,
+    entries: list[MarkEntry],
+    today: dt.date | None = None,
+    periods: dict[int, dict[int, str]] | None = None,
 ) -> RegisterSaved:
     """Save the class's register for ``day``: one entry per pupil (a pupil left out stays as they were).
 
     Present pupils have no mark (an earlier mark is removed); pending reports of the pupils saved are
     confirmed; the day is remembered as taken. Refused on a day that is not an instructional day, in
     the future, or closed; every pupil must be enrolled in the class that day.
+
+    ``periods`` (schools that record periods, 校時ごと): per pupil of ``entries``, the periods they
+    missed or came late to (period → :class:`PeriodKind`); the pupil's earlier period marks of the day
+    are replaced. The day's mark stays the one the totals count.
     """
     _require(
         Homeroom.objects.filter(pk=homeroom.pk),
@@ -152,10 +174,39 @@ def register_day_save(
             problems.insert(0, "この日にこの学級に在籍していない児童生徒です。")
         if problems:
             errors[str(entry.student_id)] = problems
+    period_rows: list[PeriodMark] = []
+    if periods:
+        settings = attendance_settings_get(school=homeroom.school_id)
+        if not settings.period_marks:
+            raise ValidationError("この学校は校時ごとの出欠を記録していません。")
+        entered = {e.student_id for e in entries}
+        for student_id, marks in periods.items():
+            for period, period_kind in marks.items():
+                if (
+                    student_id not in entered
+                    or not 1 <= period <= settings.periods_per_day
+                    or period_kind not in PeriodKind.values
+                ):
+                    errors.setdefault(str(student_id), []).append("校時ごとの出欠が正しくありません。")
+                    break
+                period_rows.append(
+                    PeriodMark(
+                        student_id=student_id,
+                        school_id=homeroom.school_id,
+                        homeroom=homeroom,
+                        date=day,
+                        period=period,
+                        kind=period_kind,
+                        recorded_by=actor,
+                    )
+                )
     if errors:
         raise ValidationError(errors)
 
     ids = [e.student_id for e in entries]
+    if periods is not None:
+        PeriodMark.objects.visible_to(actor, "change").filter(student_id__in=ids, date=day).delete()
+        PeriodMark.objects.bulk_create(period_rows)
     existing = {
         m.student_id: m
         for m in AttendanceMark.objects.visible_to(actor, "change").filter(student_id__in=ids, date=day)
@@ -518,11 +569,14 @@ def absence_report_create(
     time: dt.time | None = None,
     note: str = "",
     today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> AbsenceReport:
     """A guardian reports an absence, late arrival or early leave of their own child for one school day.
 
     A newer report for the same day replaces a pending one (the old one is withdrawn). The report
-    becomes a pending mark on the teacher's daily screen.
+    becomes a pending mark on the teacher's daily screen. An absence or late arrival reported for
+    today after the school's reporting deadline (e.g. 8:15) is still accepted, flagged
+    ``after_deadline``.
     """
     _require(
         Student.objects.filter(pk=student.pk), actor, "report_absence", "この児童生徒の欠席連絡はできません。"
@@ -571,11 +625,134 @@ def absence_report_create(
         time=time if kind != ReportKind.ABSENCE else None,
         note=note.strip(),
         reported_by=actor,
+        after_deadline=_after_deadline(enrolment.school_id, day, kind, today, now),
     )
     report.full_clean()
     report.save()
     ensure_visible_after_write(actor, report, "view")
     return report
+
+
+def _after_deadline(school_id: int, day: dt.date, kind: str, today: dt.date, now: dt.datetime | None) -> bool:
+    """Is a report for ``day`` sent now later than the school's deadline (absence and lateness only)?"""
+    if day != today or kind == ReportKind.EARLY_LEAVE:
+        return False
+    moment = timezone.localtime(now) if now is not None else timezone.localtime()
+    return moment.time() > attendance_settings_get(school=school_id).report_deadline
+
+
+# --- school settings --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_settings_save(
+    *,
+    actor: Any,
+    school: School,
+    report_deadline: dt.time,
+    period_marks: bool,
+    periods_per_day: int,
+) -> AttendanceSettings:
+    """Save the school's reporting deadline and per-period settings (principal of the school)."""
+    _require(
+        School.objects.filter(pk=school.pk),
+        actor,
+        "manage_attendance_settings",
+        "この学校の出欠の設定は変更できません。",
+    )
+    errors: dict[str, str] = {}
+    if not dt.time(6, 0) <= report_deadline <= dt.time(12, 0):
+        errors["report_deadline"] = "連絡の締切は6:00〜12:00の間で入れてください。"
+    if not 1 <= periods_per_day <= 8:
+        errors["periods_per_day"] = "1日の校時の数は1〜8で入れてください。"
+    if errors:
+        raise ValidationError(errors)
+    current = AttendanceSettings.objects.filter(school=school).first() or AttendanceSettings(school=school)
+    current.report_deadline = report_deadline
+    current.period_marks = period_marks
+    current.periods_per_day = periods_per_day
+    current.full_clean()
+    current.save()
+    audit_event(
+        kind="attendance_settings_saved",
+        actor=actor,
+        detail={"school": str(school.uuid), "deadline": report_deadline.isoformat(), "periods": period_marks},
+    )
+    return current
+
+
+# --- the 7-day notice to the board (施行令 §20) -------------------------------------------------
+
+
+@transaction.atomic
+def board_notice_send(
+    *, actor: Any, student: Student, note: str = "", today: dt.date | None = None
+) -> BoardNotice:
+    """The principal's one-click notice to the board that ``student`` has been absent 7 or more school
+    days in a row (施行令 §20). The run, its days and the reasons are taken from the register; the
+    notice copies the pupil's name and class and nothing else about them. One notice per run."""
+    _require(
+        Student.objects.filter(pk=student.pk),
+        actor,
+        "notify_board",
+        "この児童生徒について教育委員会に通知することはできません。",
+    )
+    today = today or timezone.localdate()
+    if len(note) > 500:
+        raise ValidationError({"note": "備考は500字以内にしてください。"})
+    enrolment = (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today), student=student, start_date__lte=today)
+        .select_related("school", "homeroom__grade_level")
+        .first()
+    )
+    if enrolment is None:
+        raise ValidationError("この児童生徒は今日在籍していません。")
+    run = absence_run(actor=actor, student=student, school=enrolment.school, today=today)
+    if run is None or len(run.days) < CONSECUTIVE_ABSENCE_ALERT:
+        raise ValidationError(
+            f"{CONSECUTIVE_ABSENCE_ALERT}日以上続けて欠席していないため、通知の対象ではありません。"
+        )
+    if (
+        BoardNotice.objects.visible_to(actor, "view")
+        .filter(student=student, first_day=run.days[0].date)
+        .exists()
+    ):
+        raise ValidationError("この連続欠席はすでに教育委員会に通知しています。")
+    homeroom = enrolment.homeroom
+    notice = BoardNotice(
+        board_id=enrolment.school.board_id,
+        school=enrolment.school,
+        student=student,
+        pupil_name=student.full_name,
+        pupil_name_kana=student.full_name_kana,
+        class_name=homeroom.display_name if homeroom else enrolment.grade_level.name,
+        first_day=run.days[0].date,
+        last_day=run.days[-1].date,
+        days_in_row=len(run.days),
+        days_absent_year=run.days_absent_year,
+        days=[{"date": d.date.isoformat(), "mark": d.label, "reason": d.reason} for d in run.days],
+        note=note.strip(),
+        sent_by=actor,
+    )
+    notice.full_clean(validate_constraints=False)
+    notice.save()
+    ensure_visible_after_write(actor, notice, "add")
+    audit_event(kind="board_notice_sent", actor=actor, detail={"notice": str(notice.uuid)})
+    return notice
+
+
+@transaction.atomic
+def board_notice_acknowledge(*, actor: Any, notice: BoardNotice) -> BoardNotice:
+    """The board's 学務 staff mark a notice as read (who and when)."""
+    found = BoardNotice.objects.visible_to(actor, "acknowledge").filter(pk=notice.pk).first()
+    if found is None:
+        raise PermissionDenied("この通知は確認できません。")
+    if found.acknowledged_at is None:
+        found.acknowledged_by = actor
+        found.acknowledged_at = timezone.now()
+        found.save(update_fields=["acknowledged_by", "acknowledged_at", "updated_at"])
+    return found
 
 
 # --- the code list ----------------------------------------------------------------------------
@@ -592,3 +769,86 @@ def attendance_codes_seed(*, board: Board) -> int:
     ]
     AttendanceCode.objects.bulk_create(new)
     return len(new)
+
+
+@dataclass(frozen=True)
+class CodeInput:
+    """One row of the code-list form: the board's symbol, label and key for one kind of mark."""
+
+    kind: str
+    symbol: str
+    label: str
+    key: str = ""
+    is_active: bool = True
+
+
+#: Kinds every register must be able to record: the board cannot switch them off.
+REQUIRED_KINDS = {Mark.PRESENT, Mark.ABSENT_ILLNESS, Mark.ABSENT_OTHER}
+
+
+def _validate_codes(codes: list[CodeInput]) -> dict[str, list[str]]:
+    """Problems of a code list, in Japanese, keyed by kind (``__all__`` for the list as a whole).
+
+    One row per kind; a symbol for every kind but 出席; a symbol is used by one kind only, except
+    among the kinds of 出席停止・忌引等, which add up in one column (停 for both kinds of 出席停止), so
+    that every tally of the book (欠席, 病欠, 遅刻, 早退, 出席扱い) can be counted from its symbols;
+    keyboard keys unique."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    kinds = [c.kind for c in codes]
+    if sorted(kinds) != sorted(Mark.values):
+        errors["__all__"].append("出欠の種別ごとに一つずつ記号を決めてください。")
+        return dict(errors)
+    by_symbol: dict[str, list[CodeInput]] = defaultdict(list)
+    by_key: dict[str, list[CodeInput]] = defaultdict(list)
+    for code in codes:
+        symbol, label, key = code.symbol.strip(), code.label.strip(), code.key.strip()
+        if code.kind != Mark.PRESENT and not symbol:
+            errors[code.kind].append("記号を入れてください。")
+        if len(symbol) > 2:
+            errors[code.kind].append("記号は2文字以内にしてください。")
+        if not label:
+            errors[code.kind].append("名前を入れてください。")
+        elif len(label) > 40:
+            errors[code.kind].append("名前は40字以内にしてください。")
+        if key and (len(key) != 1 or not key.isascii() or not key.isalnum()):
+            errors[code.kind].append("キーは半角の数字か英字1文字にしてください。")
+        if code.kind in REQUIRED_KINDS and not code.is_active:
+            errors[code.kind].append("出席・病欠・事故欠は使わない設定にできません。")
+        if symbol:
+            by_symbol[symbol].append(code)
+        if key:
+            by_key[key].append(code)
+    for symbol, sharing in by_symbol.items():
+        if len(sharing) > 1 and any(MARK_CATEGORY[c.kind] != Category.EXCUSED for c in sharing):
+            for code in sharing:
+                errors[code.kind].append(
+                    f"記号「{symbol}」はほかの種別と重なっています。"
+                    "同じ記号にできるのは出席停止・忌引等の種別どうしだけです。"
+                )
+    for key, sharing in by_key.items():
+        if len(sharing) > 1:
+            for code in sharing:
+                errors[code.kind].append(f"キー「{key}」がほかの種別と重なっています。")
+    return dict(errors)
+
+
+@transaction.atomic
+def attendance_codes_save(*, actor: Any, board: Board, codes: list[CodeInput]) -> list[AttendanceCode]:
+    """Save the board's whole code list (the 学務課 decides the symbols for every school of the ward).
+    All rows are validated first; nothing is written when any is wrong."""
+    allowed = registry.narrow(Board.objects.filter(pk=board.pk), actor, "edit_attendance_codes").exists()
+    if not allowed:
+        raise PermissionDenied("この教育委員会の出欠の記号は変更できません。")
+    errors = _validate_codes(codes)
+    if errors:
+        raise ValidationError(errors)
+    existing = {c.kind: c for c in AttendanceCode.objects.filter(board=board)}
+    saved = []
+    for order, code in enumerate(codes):
+        row = existing.get(code.kind) or AttendanceCode(board=board, kind=code.kind)
+        row.symbol, row.label, row.key = code.symbol.strip(), code.label.strip(), code.key.strip()
+        row.order, row.is_active = order, code.is_active
+        row.save()
+        saved.append(row)
+    audit_event(kind="attendance_codes_saved", actor=actor, detail={"board": str(board.uuid)})
+    return saved

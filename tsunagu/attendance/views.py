@@ -9,19 +9,22 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.attendance import selectors, services
-from tsunagu.attendance.forms import AbsenceReportForm, ClosureForm
-from tsunagu.attendance.models import AbsenceReport, Closure, Mark
+from tsunagu.attendance.forms import AbsenceReportForm, AttendanceSettingsForm, ClosureForm
+from tsunagu.attendance.models import AbsenceReport, BoardNotice, Category, Closure, Mark, PeriodKind
+from tsunagu.attendance.pdfs import register_month_pdf
 from tsunagu.core.audit import log_access
+from tsunagu.core.pdf import pdf_response
 from tsunagu.core.policy import registry
 from tsunagu.core.views import get_visible_or_404, policy_required
-from tsunagu.org.models import Homeroom, School
+from tsunagu.org.models import Board, Homeroom, School
+from tsunagu.students.models import Student
 
 _HOMEROOMS = Homeroom.objects.select_related("school", "school_year", "grade_level")
 
@@ -32,6 +35,14 @@ def _day_param(request: HttpRequest, default: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         return default
+
+
+def _uuid_param(request: HttpRequest, name: str) -> uuid.UUID:
+    """A UUID posted as ``name``; 404 when it is missing or malformed (like an unknown one)."""
+    try:
+        return uuid.UUID(request.POST.get(name, ""))
+    except ValueError as exc:
+        raise Http404 from exc
 
 
 def _time(raw: str) -> dt.time | None:
@@ -66,9 +77,20 @@ def daily(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
             )
             # Keep what the teacher chose on the page if it has to be shown again with errors.
             row.kind, row.time, row.detail = entries[-1].kind, entries[-1].time, entries[-1].detail
+        periods: dict[int, dict[int, str]] | None = None
+        if register.period_numbers:
+            periods = {}
+            for row in register.rows:
+                key = str(row.student.uuid)
+                chosen = {
+                    number: request.POST.get(f"period-{key}-{number}", "")
+                    for number in register.period_numbers
+                }
+                row.periods = {number: kind for number, kind in chosen.items() if kind}
+                periods[row.student.pk] = row.periods
         try:
             saved = services.register_day_save(
-                actor=request.user, homeroom=homeroom, day=day, entries=entries
+                actor=request.user, homeroom=homeroom, day=day, entries=entries, periods=periods
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -104,16 +126,14 @@ def daily(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
         "errors": errors,
         "form_errors": form_errors,
         "needs_time": [Mark.LATE, Mark.EARLY_LEAVE],
+        "period_kinds": PeriodKind.choices,
         "status": 400 if errors or form_errors else 200,
     }
     return render(request, "attendance/daily.html", context, status=context["status"])
 
 
-@policy_required(Homeroom, "view_attendance")
-def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
-    """出席簿 of one class for one month: pupils × days with symbols, monthly and cumulative totals."""
-    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
-    today = timezone.localdate()
+def _month_param(request: HttpRequest, homeroom: Homeroom, today: dt.date) -> tuple[int, int]:
+    """The month asked for (``?month=YYYY-MM``), kept inside the homeroom's school year."""
     year, month = today.year, today.month
     raw = request.GET.get("month", "")
     try:
@@ -125,6 +145,15 @@ def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespon
         first = homeroom.school_year.start_date
         last = min(homeroom.school_year.end_date, today)
         year, month = (last.year, last.month) if last >= first else (first.year, first.month)
+    return year, month
+
+
+@policy_required(Homeroom, "view_attendance")
+def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
+    """出席簿 of one class for one month: pupils × days with symbols, monthly and cumulative totals."""
+    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
+    today = timezone.localdate()
+    year, month = _month_param(request, homeroom, today)
     register = selectors.register_month_get(actor=request.user, homeroom=homeroom, year=year, month=month)
     first = register.month_start
     previous = (first - dt.timedelta(days=1)).replace(day=1)
@@ -144,6 +173,17 @@ def register_month(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespon
 
 
 @policy_required(Homeroom, "view_attendance")
+def register_pdf(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
+    """The month's 出席簿 as the legal book: A4 landscape PDF, one class on one page."""
+    homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
+    year, month = _month_param(request, homeroom, timezone.localdate())
+    register = selectors.register_month_get(actor=request.user, homeroom=homeroom, year=year, month=month)
+    codes = selectors.attendance_codes(board=homeroom.school.board_id)
+    pdf = register_month_pdf(register, codes)
+    return pdf_response(pdf, f"出席簿_{homeroom.display_name}_{year}-{month:02d}.pdf")
+
+
+@policy_required(Homeroom, "view_attendance")
 def homeroom_alerts(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpResponse:
     """Pupils of one class absent 7 school days in a row, or approaching 30 days absent this year."""
     homeroom = get_visible_or_404(Homeroom, request, homeroom_uuid, "view_attendance", queryset=_HOMEROOMS)
@@ -160,10 +200,134 @@ def school_alerts(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
     """The whole school's attendance alerts (施行令 §20: 7 consecutive days; 30 days in the year)."""
     school = get_visible_or_404(School, request, school_uuid, "view_attendance")
     alerts = selectors.absence_alerts(actor=request.user, school=school)
+    may_notify = registry.allows_any(request.user, Student, "notify_board")
+    sent = set(
+        BoardNotice.objects.visible_to(request.user, "view")
+        .filter(student_id__in=[a.student.pk for a in alerts])
+        .values_list("student_id", "first_day")
+    )
+    for alert in alerts:
+        alert.notified = (alert.student.pk, alert.run_start) in sent
     return render(
         request,
         "attendance/alerts.html",
-        {"alerts": alerts, "school": school, "homeroom": None, "title": school.name},
+        {
+            "alerts": alerts,
+            "school": school,
+            "homeroom": None,
+            "title": school.name,
+            "may_notify": may_notify,
+            "unreported": selectors.unreported_absences(actor=request.user, school=school),
+            "deadline": selectors.attendance_settings_get(school=school).report_deadline,
+        },
+    )
+
+
+@policy_required(School, "view_attendance")
+def school_notices(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """Notices the school sent to the board (施行令 §20); the principal sends one with one click (POST
+    ``student``) from the alerts page."""
+    school = get_visible_or_404(School, request, school_uuid, "view_attendance")
+    if request.method == "POST":
+        student = get_visible_or_404(Student, request, _uuid_param(request, "student"), "notify_board")
+        try:
+            services.board_notice_send(actor=request.user, student=student, note=request.POST.get("note", ""))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The notice was sent to the board of education."))
+        return redirect(reverse("attendance:school_notices", args=[school.uuid]))
+    notices = (
+        BoardNotice.objects.visible_to(request.user, "view")
+        .filter(school=school)
+        .select_related("sent_by", "acknowledged_by")
+    )
+    return render(request, "attendance/notices.html", {"school": school, "notices": notices, "board": None})
+
+
+@policy_required(BoardNotice, "acknowledge")
+def board_notices(request: HttpRequest) -> HttpResponse:
+    """The board's 学務 staff: notices of 7 school days absent in a row from every school of the ward."""
+    if request.method == "POST":
+        notice = get_visible_or_404(BoardNotice, request, _uuid_param(request, "notice"), "acknowledge")
+        services.board_notice_acknowledge(actor=request.user, notice=notice)
+        messages.success(request, _("Marked as read."))
+        return redirect(reverse("attendance:board_notices"))
+    notices = BoardNotice.objects.visible_to(request.user, "view").select_related(
+        "school", "sent_by", "acknowledged_by"
+    )
+    return render(request, "attendance/notices.html", {"school": None, "notices": notices, "board": True})
+
+
+@policy_required(School, "manage_attendance_settings")
+def school_settings(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
+    """The principal sets the guardians' reporting deadline and whether periods are recorded."""
+    school = get_visible_or_404(School, request, school_uuid, "manage_attendance_settings")
+    current = selectors.attendance_settings_get(school=school)
+    form = AttendanceSettingsForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "report_deadline": current.report_deadline,
+            "period_marks": current.period_marks,
+            "periods_per_day": current.periods_per_day,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.attendance_settings_save(actor=request.user, school=school, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The attendance settings were saved."))
+            return redirect(request.path)
+    return render(
+        request,
+        "attendance/settings.html",
+        {"school": school, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@policy_required(Board, "edit_attendance_codes")
+def board_codes(request: HttpRequest) -> HttpResponse:
+    """The board's code list: the symbol, name and key of each kind of mark, for every school."""
+    board = registry.narrow(Board.objects.all(), request.user, "edit_attendance_codes").order_by("pk").first()
+    if board is None:
+        raise Http404
+    codes = selectors.attendance_codes(board=board)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        rows = [
+            services.CodeInput(
+                kind=code.kind,
+                symbol=request.POST.get(f"symbol-{code.kind}", ""),
+                label=request.POST.get(f"label-{code.kind}", ""),
+                key=request.POST.get(f"key-{code.kind}", ""),
+                is_active=request.POST.get(f"active-{code.kind}") == "on",
+            )
+            for code in codes
+        ]
+        try:
+            services.attendance_codes_save(actor=request.user, board=board, codes=rows)
+        except ValidationError as exc:
+            errors = {k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+            codes = [
+                selectors.Code(kind=r.kind, symbol=r.symbol, label=r.label, key=r.key, is_active=r.is_active)
+                for r in rows
+            ]
+        else:
+            messages.success(request, _("The code list was saved. Every school of the ward uses it now."))
+            return redirect(request.path)
+    rows_out = [
+        (code, Mark(code.kind).label, Category(code.category).label, errors.get(code.kind, []))
+        for code in codes
+    ]
+    return render(
+        request,
+        "attendance/codes.html",
+        {"board": board, "rows": rows_out, "form_errors": errors.get("__all__", [])},
+        status=400 if errors else 200,
     )
 
 
@@ -235,7 +399,7 @@ def closures(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
     )
 
 
-def _add_errors(form: ClosureForm | AbsenceReportForm, exc: ValidationError) -> None:
+def _add_errors(form: ClosureForm | AbsenceReportForm | AttendanceSettingsForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
         for field, errors in exc.error_dict.items():
             target = field if field in form.fields else None

@@ -65,3 +65,54 @@ CASES += [
         expect(403, guardian=200, teacher=200, outsider=200, principal=200, nurse=200),
     ),
 ]
+
+# The month's register as PDF: whoever reads the class's register.
+CASES += [
+    Case(
+        "attendance:register_pdf", "own class", expect(403, teacher=200, outsider=404, **SAKURA_READERS), _own
+    ),
+    Case("attendance:register_pdf", "another class", expect(403, **NOT_IN_SCOPE, **SAKURA_READERS), _other),
+    Case(
+        "attendance:register_pdf",
+        "another school",
+        expect(403, teacher=404, outsider=200, **SAKURA_NOT_IN_SCOPE),
+        _outsiders,
+    ),
+    # The school's notices to the board: principal and office of the school; the board reads them on
+    # its own page. The principal's one-click send (POST) needs a pupil of the school.
+    Case(
+        "attendance:school_notices",
+        "own school",
+        expect(403, principal=200, office=200),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "attendance:school_notices",
+        "another school",
+        expect(403, principal=404, office=404),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case(
+        "attendance:school_notices",
+        "send without a pupil",
+        expect(403, principal=404, office=404),
+        lambda p: {"school_uuid": p.school.uuid},
+        method="post",
+    ),
+    # The board's list and its code list: the board's 学務 staff only.
+    Case("attendance:board_notices", "any", expect(403, board=200)),
+    Case("attendance:board_codes", "any", expect(403, board=200)),
+    # The school's attendance settings: its principal.
+    Case(
+        "attendance:school_settings",
+        "own school",
+        expect(403, principal=200),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "attendance:school_settings",
+        "another school",
+        expect(403, principal=404),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+]

@@ -202,3 +202,16 @@ def build_world() -> World:
         guardian=guardian,
         child=child,
     )
+
+
+def board_user(world: World) -> User:
+    """A member of the board's 学務課 (role ``board``) for the world's board, this school year."""
+    with system_scope(reason="test adds the board's 学務 staff"):
+        user = User.objects.create_user(f"gakumu-{next(_counter)}")
+        current = RoleAssignment.objects.filter(user=world.principal).first()
+        assert current is not None
+        RoleAssignment.objects.create(
+            user=user, role="board", school_year=current.school_year, board=world.board
+        )
+    TOTP.activate(user, generate_totp_secret())
+    return user
