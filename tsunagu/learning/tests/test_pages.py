@@ -1,0 +1,155 @@
+"""The board's pages: registering an app (secret shown once, stored hashed), rotating and revoking,
+the quarantine (actors matched to pupils automatically or by the board) and the monitoring page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tsunagu.core.scope import system_scope
+from tsunagu.learning.credentials import hash_secret
+from tsunagu.learning.models import AgentStatus, LearningClient, RejectedRequest, Statement, XapiAgent
+from tsunagu.learning.tests.conftest import Lrs, statement
+from tsunagu.learning.xapi.store import issuer
+from tsunagu.students.models import Student
+
+pytestmark = pytest.mark.django_db
+
+
+def secret_in(html: str) -> str:
+    match = re.search(r'data-testid="secret">([^<]+)<', html)
+    assert match, "the page shows no secret"
+    return match.group(1)
+
+
+def test_board_registers_an_app_and_sees_the_secret_once(client_as: Any, ward: Any) -> None:
+    board = client_as("board")
+    response = board.post(
+        "/learning/apps/new/",
+        {"name": "さんすうドリル", "kind": "app", "all_schools": "on", "permissions": ["statements/write"]},
+    )
+    assert response.status_code == 200
+    secret = secret_in(response.content.decode())
+    client = LearningClient.objects.get(name="さんすうドリル")
+    assert client.secret_hash == hash_secret(secret) and secret not in client.secret_hash
+    assert client.permissions == ["statements/write"]
+    assert "no-store" in response["Cache-Control"]
+    listing = board.get("/learning/apps/").content.decode()
+    assert "さんすうドリル" in listing and secret not in listing
+
+
+def test_registering_needs_schools_or_every_school(client_as: Any, ward: Any) -> None:
+    response = client_as("board").post(
+        "/learning/apps/new/", {"name": "x", "kind": "app", "permissions": ["statements/write"]}
+    )
+    assert response.status_code == 200
+    assert not LearningClient.objects.filter(name="x").exists()
+
+
+def test_registering_for_some_schools(client_as: Any, ward: Any) -> None:
+    sakura = ward.schools["sakura"]
+    client_as("board").post(
+        "/learning/apps/new/",
+        {"name": "y", "kind": "portal", "schools": [sakura.pk], "permissions": ["statements/read"]},
+    )
+    client = LearningClient.objects.get(name="y")
+    assert not client.all_schools and list(client.schools.all()) == [sakura]
+
+
+def test_rotate_from_the_page_issues_a_working_secret(client_as: Any, lrs: Lrs) -> None:
+    response = client_as("board").post(f"/learning/apps/{lrs.app.uuid}/rotate/")
+    old, lrs.secret = lrs.secret, secret_in(response.content.decode())
+    assert lrs.post(statement()).status_code == 200
+    lrs.secret = old
+    assert lrs.post(statement()).status_code == 401
+
+
+def test_revoke_from_the_page_refuses_the_next_request(client_as: Any, lrs: Lrs) -> None:
+    assert client_as("board").post(f"/learning/apps/{lrs.app.uuid}/revoke/").status_code == 302
+    assert lrs.post(statement()).status_code == 401
+
+
+def test_edit_changes_permissions(client_as: Any, lrs: Lrs) -> None:
+    client_as("board").post(
+        f"/learning/apps/{lrs.app.uuid}/",
+        {"name": "改名", "kind": "app", "all_schools": "on", "permissions": ["statements/read"]},
+    )
+    assert lrs.post(statement()).status_code == 403
+
+
+def _pupil() -> Student:
+    with system_scope(reason="test picks a pupil"):
+        return Student.objects.order_by("pk").first()
+
+
+def test_actor_with_our_issuer_and_pupil_uuid_is_matched(lrs: Lrs) -> None:
+    pupil = _pupil()
+    actor = {"account": {"homePage": issuer(), "name": str(pupil.uuid)}}
+    statement_id = lrs.post(statement(actor=actor)).json()[0]
+    stored = Statement.objects.get(statement_id=statement_id)
+    assert stored.pupil_id == pupil.pk
+    assert stored.actor.status == AgentStatus.MATCHED
+
+
+def test_unknown_actor_is_stored_and_quarantined(client_as: Any, lrs: Lrs) -> None:
+    actor = {"account": {"homePage": issuer(), "name": "00000000-0000-4000-8000-000000000000"}}
+    lrs.post(statement(actor=actor))
+    lrs.post(statement())  # an mbox actor: not ours either
+    page = client_as("board").get("/learning/quarantine/").content.decode()
+    assert "mbox:taro@example.jp" in page and "00000000-0000-4000-8000-000000000000" in page
+
+
+def test_board_matches_a_quarantined_actor_to_a_pupil(client_as: Any, lrs: Lrs) -> None:
+    statement_id = lrs.post(statement()).json()[0]
+    agent = XapiAgent.objects.get(ifi="mbox:taro@example.jp")
+    pupil = _pupil()
+    response = client_as("board").post(
+        f"/learning/quarantine/{agent.uuid}/match/", {"pupil_uuid": str(pupil.uuid)}
+    )
+    assert response.status_code == 302
+    agent.refresh_from_db()
+    assert agent.status == AgentStatus.MATCHED and agent.student_id == pupil.pk
+    assert Statement.objects.get(statement_id=statement_id).pupil_id == pupil.pk
+    # Later statements of the same actor go to the pupil at once.
+    later = lrs.post(statement()).json()[0]
+    assert Statement.objects.get(statement_id=later).pupil_id == pupil.pk
+
+
+def test_match_to_unknown_pupil_changes_nothing(client_as: Any, lrs: Lrs) -> None:
+    lrs.post(statement())
+    agent = XapiAgent.objects.get(ifi="mbox:taro@example.jp")
+    client_as("board").post(
+        f"/learning/quarantine/{agent.uuid}/match/", {"pupil_uuid": "00000000-0000-4000-8000-000000000000"}
+    )
+    agent.refresh_from_db()
+    assert agent.status == AgentStatus.UNMATCHED
+
+
+def test_board_rejects_a_quarantined_actor(client_as: Any, lrs: Lrs) -> None:
+    lrs.post(statement())
+    agent = XapiAgent.objects.get(ifi="mbox:taro@example.jp")
+    client_as("board").post(f"/learning/quarantine/{agent.uuid}/reject/")
+    agent.refresh_from_db()
+    assert agent.status == AgentStatus.REJECTED
+    assert "mbox:taro@example.jp" not in client_as("board").get("/learning/quarantine/").content.decode()
+
+
+def test_monitoring_shows_counts_and_refusals(client_as: Any, lrs: Lrs) -> None:
+    lrs.post([statement(), statement()])
+    lrs.post({"actor": {"name": "no ifi"}})
+    page = client_as("board").get("/learning/monitoring/").content.decode()
+    assert lrs.app.name in page
+    assert RejectedRequest.objects.filter(client=lrs.app, status=400).exists()
+    assert "statement.verb" in page or "statement.actor" in page
+
+
+def test_demo_apps_posted_statements_through_the_lrs(ward: Any) -> None:
+    from tsunagu.learning.demo import DRILL_KEY
+
+    drill = LearningClient.objects.get(key=DRILL_KEY)
+    assert drill.statements.count() > 100
+    assert drill.statements.filter(pupil__isnull=False).count() == drill.statements.count()
+    assert XapiAgent.objects.filter(status=AgentStatus.UNMATCHED).exists()
+    assert RejectedRequest.objects.filter(status=400).exists()
