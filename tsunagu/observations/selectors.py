@@ -160,7 +160,7 @@ def pupil_observations_get(*, actor: Any, student: Student, area: str = "") -> P
             .filter(pk__in=[t.pk for t in topics])
             .values_list("pk", flat=True)
         )
-    in_scope = Student.objects.filter(pk=student.pk)
+    teaches = Student.objects.filter(pk=student.pk).visible_to(actor, "add_topic").exists()
     return PupilObservations(
         student=student,
         enrolment=enrolment,
@@ -168,13 +168,8 @@ def pupil_observations_get(*, actor: Any, student: Student, area: str = "") -> P
         year_counts=good_point_year_counts(actor=actor, student=student),
         topics=topics,
         area=area,
-        may_add_good_point=enrolment is not None
-        and registry.allows_any(actor, GoodPoint, "add")
-        and in_scope.visible_to(actor, "view").exists(),
-        may_add_topic=enrolment is not None
-        and registry.allows_any(actor, SharedTopic, "add")
-        and not registry.allows_any(actor, Student, "send_home_note")
-        and in_scope.visible_to(actor, "view").exists(),
+        may_add_good_point=enrolment is not None and teaches and registry.allows_any(actor, GoodPoint, "add"),
+        may_add_topic=enrolment is not None and teaches,
         may_read_topics=may_read_topics,
         may_view_history=registry.allows_any(actor, SharedTopic, "view_history"),
         changeable_topic_ids=changeable,
@@ -304,11 +299,11 @@ def entry_homerooms(*, actor: Any, day: dt.date | None = None) -> list[Homeroom]
 def pickable_pupils(
     *, actor: Any, homeroom: Homeroom | None = None, query: str = "", limit: int = 60
 ) -> list[tuple[Student, Enrolment]]:
-    """Pupils enrolled today that ``actor`` may write いいところ about: those of ``homeroom``, or those
-    whose name or reading contains ``query`` (width- and kana-insensitive), at most ``limit``."""
+    """Pupils enrolled today that ``actor`` teaches and may write いいところ about: those of ``homeroom``,
+    or those whose name or reading contains ``query`` (width- and kana-insensitive), at most ``limit``."""
     if homeroom is None and not query.strip():
         return []
-    visible = Student.objects.visible_to(actor, "view").values("pk")
+    visible = Student.objects.visible_to(actor, "add_topic").values("pk")
     enrolments = Enrolment.objects.visible_to(actor, "view").filter(
         enrolled_on(_today()), student__in=visible
     )
@@ -330,6 +325,14 @@ def my_recent_good_points(*, actor: Any, limit: int = 10) -> list[GoodPoint]:
         .select_related("student")
         .order_by("-created_at", "-date", "-id")[:limit]
     )
+
+
+def deletable_ids(*, actor: Any, points: list[GoodPoint]) -> set[int]:
+    """Which of ``points`` the actor may still take back (their own, this school year)."""
+    if not points or not registry.allows_any(actor, GoodPoint, "delete"):
+        return set()
+    rows = GoodPoint.objects.visible_to(actor, "delete").filter(pk__in=[p.pk for p in points])
+    return set(rows.values_list("pk", flat=True))
 
 
 def my_count_on(*, actor: Any, day: dt.date) -> int:

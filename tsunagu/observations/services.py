@@ -59,9 +59,10 @@ def clean_date(value: dt.date | None) -> dt.date:
 
 
 def _enrolment_on(*, actor: Any, student: Student, day: dt.date) -> Enrolment:
-    """The pupil's enrolment on ``day`` as ``actor`` sees it; refused when the actor cannot see the
-    pupil or the pupil was not enrolled that day."""
-    if not Student.objects.visible_to(actor, "view").filter(pk=student.pk).exists():
+    """The pupil's enrolment on ``day`` as ``actor`` sees it; refused when the pupil is not one the actor
+    teaches (``add_topic``: a teacher who is also a parent does not write as staff about their own
+    child) or was not enrolled that day."""
+    if not Student.objects.visible_to(actor, "add_topic").filter(pk=student.pk).exists():
         raise PermissionDenied
     enrolment = (
         Enrolment.objects.visible_to(actor, "view")

@@ -83,6 +83,7 @@ def good_point_new(request: HttpRequest) -> HttpResponse:
     pupils = selectors.pickable_pupils(actor=request.user, homeroom=homeroom, query=query)
     chosen = str(form["student"].value() or "")
     today = services.observation_today()
+    recent = selectors.my_recent_good_points(actor=request.user)
     context: dict[str, Any] = {
         "form": form,
         "homerooms": homerooms,
@@ -92,7 +93,8 @@ def good_point_new(request: HttpRequest) -> HttpResponse:
         "chosen": chosen,
         "tags": Tag.choices,
         "phrases": PHRASES,
-        "recent": selectors.my_recent_good_points(actor=request.user),
+        "recent": recent,
+        "deletable": selectors.deletable_ids(actor=request.user, points=recent),
         "today": today,
         "today_count": selectors.my_count_on(actor=request.user, day=today),
     }

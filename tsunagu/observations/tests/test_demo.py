@@ -56,8 +56,9 @@ def test_the_step_is_cheap_on_the_tiny_ward(ward: Any) -> None:
     )
     with system_scope(reason="test reruns the observations demo step"):
         before = GoodPoint.objects.count()
-        started = time.monotonic()
+        # CPU time of this process (SQLite runs in it): other jobs on the machine do not count.
+        started = time.process_time()
         demo.observations(ctx)
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         assert GoodPoint.objects.count() > before
     assert elapsed < 2.0

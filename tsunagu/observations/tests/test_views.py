@@ -195,3 +195,22 @@ def test_menus_and_home_cards(places: Any, client_as: Any) -> None:
     assert url("pupil", places.own_child.uuid) in student
     office = client_as("office").get("/").content.decode()
     assert 'href="/observations/' not in office
+
+
+def test_the_pupil_page_takes_the_same_queries_however_many_notes(
+    places: Any, client_as: Any, user: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("teacher")
+    page = url("pupil", places.classmate.uuid)
+    client.get(page)
+    with CaptureQueriesContext(connection) as before:
+        client.get(page)
+    for n in range(5):
+        services.good_point_create(actor=user("teacher"), student=places.classmate, tag=Tag.LIFE, text=f"{n}")
+        services.topic_create(actor=user("teacher"), student=places.classmate, area=Area.LIFE, text=f"{n}")
+    with CaptureQueriesContext(connection) as after:
+        client.get(page)
+    assert len(after) == len(before)
