@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from tsunagu.attendance.models import AttendanceMark, Mark
 from tsunagu.attendance.selectors import attendance_codes
-from tsunagu.core.apphooks import app_hooks
 from tsunagu.health.models import HealthCheckIn, Period
 from tsunagu.karte.models import Insight, InsightStatus
+from tsunagu.karte.panels import panels_for
 from tsunagu.karte.rules import MOOD_JA
 from tsunagu.org.models import DayKind, Homeroom, SchoolDay
 from tsunagu.students.models import Enrolment, Student
@@ -67,6 +67,8 @@ class Karte:
     mood_days: int
     insights: list[Insight]
     panels: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: Class-I records the panels show (sensitive topics …): the view logs their read.
+    class_i: list[Any] = field(default_factory=list)
 
 
 def school_days_before(school_id: int, day: dt.date, count: int) -> list[dt.date]:
@@ -143,7 +145,7 @@ def karte_get(*, actor: Any, student: Student, day: dt.date | None = None, perio
     enrolment = (
         Enrolment.objects.visible_to(actor, "view")
         .filter(enrolled_on(day), student=student)
-        .select_related("school", "homeroom__grade_level", "grade_level")
+        .select_related("school", "school_year", "homeroom__grade_level", "grade_level")
         .first()
     )
     strip: list[DayCell] = []
@@ -152,6 +154,7 @@ def karte_get(*, actor: Any, student: Student, day: dt.date | None = None, perio
         strip = list(_strips(actor, [student.pk], days, enrolment.school.board_id)[student.pk].values())
     moods, mood_days = mood_distribution(actor, student, day - dt.timedelta(days=period_days - 1), day)
     show_address = Student.objects.visible_to(actor, "view_address").filter(pk=student.pk).exists()
+    panels = panels_for(actor, student, day, enrolment.school_year if enrolment else None)
     return Karte(
         student=student,
         enrolment=enrolment,
@@ -160,7 +163,8 @@ def karte_get(*, actor: Any, student: Student, day: dt.date | None = None, perio
         moods=moods,
         mood_days=mood_days,
         insights=list(active_insights(actor, [student.pk])),
-        panels=[panel for hook in app_hooks("karte", "karte_panels") for panel in hook(actor, student, day)],
+        panels=panels.items,
+        class_i=panels.class_i,
     )
 
 

@@ -27,6 +27,8 @@ def karte(request: HttpRequest, student_uuid: str) -> HttpResponse:
     period = PERIODS.get(request.GET.get("days", "14"), 14)
     data = selectors.karte_get(actor=request.user, student=student, period_days=period)
     log_access(actor=request.user, records=[student], request=request, fields=["karte", "moods", "insights"])
+    if data.class_i:
+        log_access(actor=request.user, records=data.class_i, request=request, fields=["karte"])
     return render(
         request,
         "karte/karte.html",

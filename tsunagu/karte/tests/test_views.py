@@ -165,3 +165,40 @@ def test_morning_stomach_aches_from_the_nurses_visits_become_an_insight(pupil) -
         found = Insight.objects.get(student=pupil.student, rule="morning_visits")
     assert found.sentence.startswith("午前中は腹痛を訴えて保健室に来る傾向があります")
     assert found.evidence["morning"] == len(days) >= 4
+
+
+def test_the_karte_shows_observations_and_care_notes_from_their_apps(ward: object, client_as) -> None:
+    from tsunagu.care.models import CareNote
+    from tsunagu.observations.models import GoodPoint, SharedTopic
+
+    today = timezone.localdate()
+    with system_scope(reason="test finds demo observations in the teacher's class"):
+        room = Homeroom.objects.filter(
+            school__name__contains="さくら",
+            grade_level__code="P4",
+            name="1組",
+            school_year__start_date__lte=today,
+            school_year__end_date__gte=today,
+        ).get()
+        in_class = Enrolment.objects.filter(enrolled_on(today), homeroom=room).values("student_id")
+        note = CareNote.objects.filter(student_id__in=in_class, is_active=True).first()
+        point = GoodPoint.objects.filter(student_id__in=in_class, school_year=room.school_year).first()
+        home = SharedTopic.objects.filter(student_id__in=in_class, area="home", sensitive=False).first()
+    assert note is not None and point is not None and home is not None, "the demo ward holds them"
+    client = client_as("teacher")
+    assert note.summary in client.get(f"/karte/pupils/{note.student.uuid}/").content.decode()
+    assert point.text in client.get(f"/karte/pupils/{point.student.uuid}/").content.decode()
+    page = client.get(f"/karte/pupils/{home.student.uuid}/").content.decode()
+    assert "家庭のようす" in page and home.text[:40] in page
+
+
+def test_a_sensitive_topic_shown_on_the_karte_is_logged(ward: object, client_as) -> None:
+    from tsunagu.observations.models import SharedTopic
+
+    with system_scope(reason="test finds a sensitive topic"):
+        topic = SharedTopic.objects.filter(sensitive=True, school__name__contains="さくら").first()
+    if topic is None:
+        pytest.skip("the demo ward has no sensitive topic at さくら小")
+    before = AccessLog.objects.filter(object_uuid=topic.uuid).count()
+    client_as("principal").get(f"/karte/pupils/{topic.student.uuid}/")
+    assert AccessLog.objects.filter(object_uuid=topic.uuid).count() == before + 1

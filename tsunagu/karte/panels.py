@@ -1,0 +1,88 @@
+"""The karte's panels built from other apps' data, each read through that app's own selectors (so the
+app's policy decides what this viewer sees): 生活・学習・家庭のようす (共有TOPIC and いいところ), 配慮事項.
+
+Each builder returns ``(template, context)`` pairs and the class-I records it showed (for the access
+log), or nothing when the viewer may see nothing of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+from tsunagu.core.policy import registry
+from tsunagu.students.models import Student
+
+
+@dataclass
+class Panels:
+    """The panels of one karte, and the class-I records they show."""
+
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    class_i: list[models.Model] = field(default_factory=list)
+
+
+def observation_panels(actor: Any, student: Student, day: dt.date, school_year: Any, out: Panels) -> None:
+    """生活のようす, 学習のようす (topics + いいところ of the area) and 家庭のようす (topics)."""
+    from tsunagu.observations.models import Area, Tag
+    from tsunagu.observations.selectors import (
+        class_i_topics,
+        good_point_year_counts,
+        good_points_for,
+        topics_for,
+    )
+
+    may_topics = registry.allows_any(actor, "observations.SharedTopic", "view")
+    may_points = registry.allows_any(actor, "observations.GoodPoint", "view")
+    if not (may_topics or may_points):
+        return
+    since = day - dt.timedelta(days=365)
+    topics = topics_for(actor=actor, student=student, since=since) if may_topics else []
+    points = good_points_for(actor=actor, student=student, school_year=school_year) if may_points else []
+    counts = good_point_year_counts(actor=actor, student=student) if may_points else []
+    this_year = next((c for c in counts if school_year and c.school_year.pk == school_year.pk), None)
+    out.class_i += class_i_topics(topics)
+    for area, tag, title in (
+        (Area.LIFE, Tag.LIFE, "life"),
+        (Area.LEARNING, Tag.LEARNING, "learning"),
+    ):
+        out.items.append(
+            (
+                "karte/panels/observations.html",
+                {
+                    "kind": title,
+                    "topics": [t for t in topics if t.area == area][:5],
+                    "points": [p for p in points if p.tag == tag][:5],
+                    "count": (this_year.life if tag == Tag.LIFE else this_year.learning) if this_year else 0,
+                    "may_points": may_points,
+                    "student": student,
+                },
+            )
+        )
+    out.items.append(
+        (
+            "karte/panels/home.html",
+            {"topics": [t for t in topics if t.area == Area.HOME][:5], "student": student},
+        )
+    )
+
+
+def care_panel(actor: Any, student: Student, out: Panels) -> None:
+    """配慮事項: the summaries every teacher of the pupil sees (detail stays on the care pages)."""
+    from tsunagu.care.selectors import care_summary_for
+
+    if not registry.allows_any(actor, "care.CareNote", "view"):
+        return
+    notes = care_summary_for(actor=actor, students=[student]).get(student.pk, [])
+    out.items.append(("karte/panels/care.html", {"notes": notes, "student": student}))
+
+
+def panels_for(actor: Any, student: Student, day: dt.date, school_year: Any) -> Panels:
+    """Every panel of other apps' data for this viewer, in the karte's order."""
+    out = Panels()
+    observation_panels(actor, student, day, school_year, out)
+    care_panel(actor, student, out)
+    return out
