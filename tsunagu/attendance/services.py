@@ -230,7 +230,12 @@ def register_day_save(
         for key, value in fields.items():
             setattr(mark, key, value)
         mark.recorded_by = actor
-        mark.full_clean(validate_unique=False, validate_constraints=False)
+        # The foreign keys were checked above (enrolment, class, actor): no query per key per pupil.
+        mark.full_clean(
+            exclude=["student", "school", "homeroom", "recorded_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         try:
             with transaction.atomic():
                 mark.save()
