@@ -84,6 +84,8 @@ def grades(ctx: DemoContext) -> None:
             falling.add(e.student_id)
     ability: dict[tuple[int, str], float] = {}
 
+    codes = _subject_codes()
+    ids = {code: pk for pk, code in codes.items()}
     plans: list[EvaluationPlan] = []
     grade_levels = {e.grade_level_id: e.grade_level for e in enrolments}
     for term in terms:
@@ -97,12 +99,11 @@ def grades(ctx: DemoContext) -> None:
                         school_id=school_id,
                         school_year=ctx.school_year,
                         term=term,
-                        subject_id=_subject_id(code),
+                        subject_id=ids[code],
                         grade_level_id=grade_id,
                     )
                 )
     EvaluationPlan.objects.bulk_create(plans, batch_size=BATCH)
-    codes = _subject_codes()
     units, criteria, assessments = [], [], []
     for plan in plans:
         own = [
@@ -154,14 +155,6 @@ def grades(ctx: DemoContext) -> None:
             )
     Score.objects.bulk_create(scores, batch_size=BATCH)
     _cast_override(ctx, plans, codes)
-
-
-def _subject_id(code: str) -> int:
-    from tsunagu.org.models import Subject
-
-    if not hasattr(_subject_id, "cache"):
-        _subject_id.cache = dict(Subject.objects.values_list("code", "pk"))  # type: ignore[attr-defined]
-    return _subject_id.cache[code]  # type: ignore[attr-defined]
 
 
 def _subject_codes() -> dict[int, str]:

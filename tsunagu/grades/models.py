@@ -410,3 +410,79 @@ class Rating(ScopedModel):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class BehaviourItem(models.TextChoices):
+    """行動の記録: the ten items of 指導要録 様式2 (○ where 十分満足)."""
+
+    BASIC_HABITS = "basic_habits", _("Basic living habits")
+    HEALTH = "health", _("Health and fitness")
+    INDEPENDENCE = "independence", _("Independence and self-discipline")
+    RESPONSIBILITY = "responsibility", _("Sense of responsibility")
+    CREATIVITY = "creativity", _("Creativity and ingenuity")
+    CONSIDERATION = "consideration", _("Consideration and cooperation")
+    RESPECT_FOR_LIFE = "respect_for_life", _("Respect for life and nature")
+    SERVICE = "service", _("Work and service")
+    FAIRNESS = "fairness", _("Fairness and impartiality")
+    PUBLIC_SPIRIT = "public_spirit", _("Public spirit and civic morality")
+
+
+class SpecialActivity(models.TextChoices):
+    """特別活動: the activities marked ○ where 十分満足 (クラブ活動 at elementary schools only)."""
+
+    CLASS = "class", _("Class activities")
+    COUNCIL = "council", _("Pupil council activities")
+    CLUB = "club", _("Club activities")
+    EVENTS = "events", _("School events")
+
+
+class TermMarks(ScopedModel):
+    """○ marks of a pupil in a term (the codes of the items marked), kept by the homeroom teacher; feeds
+    the 通知表 (per term) and the 指導要録 (the year's last term). Every change is kept in the history."""
+
+    data_class = DataClass.II
+
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="%(class)ss", verbose_name=_("pupil")
+    )
+    term = models.ForeignKey(
+        "org.Term", on_delete=models.PROTECT, related_name="%(class)ss", verbose_name=_("term")
+    )
+    items = models.JSONField(_("items marked ○"), default=list, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.term_id}: {len(self.items)}"
+
+
+class BehaviourRecord(TermMarks):
+    """行動の記録 of a pupil in a term: the ``BehaviourItem`` codes marked ○ (十分満足)."""
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("behaviour record")
+        verbose_name_plural = _("behaviour records")
+        constraints = [models.UniqueConstraint(fields=["student", "term"], name="behaviourrecord_unique")]
+
+
+class SpecialActivitiesRecord(TermMarks):
+    """特別活動の記録 of a pupil in a term: the ``SpecialActivity`` codes marked ○ (十分満足)."""
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("special activities record")
+        verbose_name_plural = _("special activities records")
+        constraints = [
+            models.UniqueConstraint(fields=["student", "term"], name="specialactivitiesrecord_unique")
+        ]

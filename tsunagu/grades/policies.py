@@ -15,7 +15,15 @@ from django.db.models import Q
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.core.scopes import NOTHING, pupil_scope
-from tsunagu.grades.models import EvaluationPlan, Rating, Score, ViewpointGrade
+from tsunagu.grades.models import (
+    BehaviourRecord,
+    EvaluationPlan,
+    Rating,
+    Score,
+    ScoreChange,
+    SpecialActivitiesRecord,
+    ViewpointGrade,
+)
 from tsunagu.org.models import Homeroom, SchoolKind, TeachingGroup
 
 ELEMENTARY = SchoolKind.ELEMENTARY
@@ -139,17 +147,24 @@ def plan_view_school(a: RoleAssignment) -> RuleResult:
 
 # --- scores and the teacher's 観点 / 評定 --------------------------------------------------------
 
-for _model, _via in ((Score, "part__assessment__plan__"), (ViewpointGrade, "plan__"), (Rating, "plan__")):
+_MODELS: list[tuple[type, str, str, list[str]]] = [
+    (Score, "part__assessment__plan__", "student__", ["view", "change"]),
+    (ViewpointGrade, "plan__", "student__", ["view", "change"]),
+    (Rating, "plan__", "student__", ["view", "change"]),
+    # The history of a score is read like the score; it is only ever written by the score's service.
+    (ScoreChange, "score__part__assessment__plan__", "score__student__", ["view"]),
+]
+for _model, _via, _pupil, _actions in _MODELS:
     _name = _model.__name__.lower()
 
-    def _own(a: RoleAssignment, via: str = _via) -> RuleResult:
-        return _plans_of_group(a, via) & pupil_scope(a, via="student__")
+    def _own(a: RoleAssignment, via: str = _via, pupil: str = _pupil) -> RuleResult:
+        return _plans_of_group(a, via) & pupil_scope(a, via=pupil)
 
-    def _class(a: RoleAssignment, via: str = _via) -> RuleResult:
-        return _plans_of_homeroom(a, via) & pupil_scope(a, via="student__")
+    def _class(a: RoleAssignment, via: str = _via, pupil: str = _pupil) -> RuleResult:
+        return _plans_of_homeroom(a, via) & pupil_scope(a, via=pupil)
 
-    def _class_write(a: RoleAssignment, via: str = _via) -> RuleResult:
-        return _plans_of_homeroom(a, via, elementary_only=True) & pupil_scope(a, via="student__")
+    def _class_write(a: RoleAssignment, via: str = _via, pupil: str = _pupil) -> RuleResult:
+        return _plans_of_homeroom(a, via, elementary_only=True) & pupil_scope(a, via=pupil)
 
     def _grade(a: RoleAssignment, via: str = _via) -> RuleResult:
         return Q(
@@ -176,8 +191,52 @@ for _model, _via in ((Score, "part__assessment__plan__"), (ViewpointGrade, "plan
         (_school, "school"),
     ):
         _func.__name__ = _func.__qualname__ = f"{_name}_{_suffix}"
-    rule(_model, actions=["view", "change"], roles=["subject_teacher"])(_own)
+    rule(_model, actions=_actions, roles=["subject_teacher"])(_own)
     rule(_model, actions=["view"], roles=["homeroom_teacher"])(_class)
-    rule(_model, actions=["change"], roles=["homeroom_teacher"])(_class_write)
+    if "change" in _actions:
+        rule(_model, actions=["change"], roles=["homeroom_teacher"])(_class_write)
     rule(_model, actions=["view"], roles=["grade_head"])(_grade)
     rule(_model, actions=["view"], roles=["principal"])(_school)
+
+
+# --- 行動の記録 and 特別活動: the homeroom teacher's ○ marks ------------------------------------------
+
+
+@rule(Homeroom, actions=["enter_records"], roles=["homeroom_teacher"])
+def homeroom_enter_records(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom: mark 行動の記録 and 特別活動."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Homeroom, actions=["view_records"], roles=["homeroom_teacher"])
+def homeroom_view_records_own(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom: read 行動の記録 and 特別活動."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Homeroom, actions=["view_records"], roles=["principal"])
+def homeroom_view_records_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of the school: read 行動の記録 and 特別活動."""
+    return Q(school=a.school_id)
+
+
+for _model in (BehaviourRecord, SpecialActivitiesRecord):
+    _name = _model.__name__.lower()
+
+    def _records_class(a: RoleAssignment) -> RuleResult:
+        room = a.homeroom
+        if room is None:
+            return NOTHING
+        return pupil_scope(a, via="student__") & Q(
+            term__school=room.school_id, term__school_year=room.school_year_id
+        )
+
+    def _records_school(a: RoleAssignment) -> RuleResult:
+        return Q(term__school=a.school_id)
+
+    _records_class.__doc__ = "Pupils of one's homeroom, this year's terms."
+    _records_school.__doc__ = "Every pupil of the school."
+    _records_class.__name__ = _records_class.__qualname__ = f"{_name}_class"
+    _records_school.__name__ = _records_school.__qualname__ = f"{_name}_school"
+    rule(_model, actions=["view", "change"], roles=["homeroom_teacher"])(_records_class)
+    rule(_model, actions=["view"], roles=["principal"])(_records_school)

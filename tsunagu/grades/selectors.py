@@ -17,10 +17,12 @@ from tsunagu.grades import rules
 from tsunagu.grades.models import (
     VIEWPOINT_SHORT,
     AssessmentPart,
+    BehaviourRecord,
     EvaluationPlan,
     GradingRule,
     Rating,
     Score,
+    SpecialActivitiesRecord,
     Viewpoint,
     ViewpointGrade,
     cell_text,
@@ -306,7 +308,7 @@ def grid_get(*, actor: Any, group: TeachingGroup, term: Term, plan: EvaluationPl
         seen.add(p.assessment_id)
     rows = []
     distribution: dict[str, dict[str, int]] = {str(v): {"A": 0, "B": 0, "C": 0} for v in VIEWPOINTS}
-    distribution["rating"] = {}
+    distribution["rating"] = {str(n): 0 for n in range(rules.rating_scale(plan.grade_level.code) or 0, 0, -1)}
     for e in enrolments:
         mine = by_pupil.get(e.student_id, {})
         result = compute_result(
@@ -422,10 +424,51 @@ def class_list_get(*, actor: Any, homeroom: Homeroom, term: Term) -> ClassList:
         averages.append(
             (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01")) if values else None  # type: ignore[arg-type]
         )
-        dist: dict[str, int] = {}
+        scale = rules.rating_scale(homeroom.grade_level.code) or 0
+        dist: dict[str, int] = {str(n): 0 for n in range(scale, 0, -1)}
         for v in values:
             dist[str(v)] = dist.get(str(v), 0) + 1
         distributions.append(dist)
     return ClassList(
         homeroom=homeroom, term=term, plans=plans, rows=rows, averages=averages, distributions=distributions
     )
+
+
+@dataclass
+class RecordRow:
+    """A pupil's ○ marks in a term: 行動の記録 items and 特別活動."""
+
+    student: Student
+    roll_number: int | None
+    behaviour: set[str]
+    activities: set[str]
+
+
+def class_records_get(*, actor: Any, homeroom: Homeroom, term: Term) -> list[RecordRow]:
+    """The pupils of a class in a term with their ○ marks (empty sets where nothing is marked yet)."""
+    day = _reference_day(term)
+    enrolments = list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(homeroom=homeroom, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+        .order_by("roll_number")
+    )
+    ids = [e.student_id for e in enrolments]
+    behaviour = {
+        r.student_id: set(r.items)
+        for r in BehaviourRecord.objects.visible_to(actor, "view").filter(term=term, student__in=ids)
+    }
+    activities = {
+        r.student_id: set(r.items)
+        for r in SpecialActivitiesRecord.objects.visible_to(actor, "view").filter(term=term, student__in=ids)
+    }
+    return [
+        RecordRow(
+            student=e.student,
+            roll_number=e.roll_number,
+            behaviour=behaviour.get(e.student_id, set()),
+            activities=activities.get(e.student_id, set()),
+        )
+        for e in enrolments
+    ]

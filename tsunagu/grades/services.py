@@ -23,11 +23,15 @@ from django.utils.translation import gettext as _
 from tsunagu.grades.models import (
     Assessment,
     AssessmentPart,
+    BehaviourItem,
+    BehaviourRecord,
     EvaluationCriterion,
     EvaluationPlan,
     Rating,
     Score,
     ScoreChange,
+    SpecialActivitiesRecord,
+    SpecialActivity,
     Unit,
     Viewpoint,
     ViewpointGrade,
@@ -427,3 +431,36 @@ def result_override(
             raise PermissionDenied("rating out of scope")
     elif existing_rating is not None:
         existing_rating.delete()
+
+
+# --- 行動の記録 and 特別活動 -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def class_records_save(
+    *, actor: Any, term: Term, marks: dict[Student, tuple[set[str], set[str]]], elementary: bool
+) -> int:
+    """Save the ○ marks of a class in a term: per pupil (行動の記録 items, 特別活動). Unknown codes are
+    refused; クラブ活動 only at an elementary school. Returns how many records changed; each change
+    is kept in the history."""
+    allowed_activities = set(SpecialActivity.values) - (set() if elementary else {SpecialActivity.CLUB})
+    changed = 0
+    for student, (behaviour, activities) in marks.items():
+        if not behaviour <= set(BehaviourItem.values) or not activities <= allowed_activities:
+            raise ValidationError(_("Unknown item."))
+        for model, items in ((BehaviourRecord, behaviour), (SpecialActivitiesRecord, activities)):
+            writable = model.objects.visible_to(actor, "change")
+            record = writable.filter(student=student, term=term).first()
+            ordered = sorted(items)
+            if record is None:
+                if not ordered:
+                    continue
+                record = model(student=student, term=term)
+            elif sorted(record.items) == ordered:
+                continue
+            record.items, record.updated_by = ordered, actor
+            record.save()
+            if not writable.filter(pk=record.pk).exists():
+                raise PermissionDenied("record out of scope")
+            changed += 1
+    return changed

@@ -18,4 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("groups/<uuid:group_uuid>/plans/<uuid:plan_uuid>/", views.plan_edit, name="plan_edit"),
     path("homerooms/<uuid:homeroom_uuid>/terms/<int:term>/", views.class_list, name="class_list"),
+    path(
+        "homerooms/<uuid:homeroom_uuid>/terms/<int:term>/records/", views.class_records, name="class_records"
+    ),
 ]

@@ -22,8 +22,16 @@ from django.views.decorators.http import require_POST
 
 from tsunagu.core.views import get_visible_or_404, policy_required
 from tsunagu.grades import exports, imports, rules, selectors, services
-from tsunagu.grades.models import Assessment, AssessmentKind, EvaluationPlan, Grade, Viewpoint
-from tsunagu.org.models import Homeroom, TeachingGroup, Term
+from tsunagu.grades.models import (
+    Assessment,
+    AssessmentKind,
+    BehaviourItem,
+    EvaluationPlan,
+    Grade,
+    SpecialActivity,
+    Viewpoint,
+)
+from tsunagu.org.models import Homeroom, SchoolKind, TeachingGroup, Term
 
 _GROUPS = TeachingGroup.objects.select_related("school", "subject", "grade_level", "school_year")
 
@@ -435,3 +443,56 @@ def class_list(request: HttpRequest, homeroom_uuid: uuid.UUID, term: int) -> Htt
     return render(
         request, "grades/class_list.html", {"data": data, "homeroom": homeroom, "term": found, "terms": terms}
     )
+
+
+@policy_required(Homeroom, "view_records")
+def class_records(request: HttpRequest, homeroom_uuid: uuid.UUID, term: int) -> HttpResponse:
+    """行動の記録 (10 items) and 特別活動 of a class in a term as ○ marks: the homeroom teacher ticks,
+    the principal reads."""
+    homeroom = get_visible_or_404(
+        Homeroom,
+        request,
+        homeroom_uuid,
+        "view_records",
+        queryset=Homeroom.objects.select_related("school", "grade_level", "school_year"),
+    )
+    found = Term.objects.filter(
+        school=homeroom.school_id, school_year=homeroom.school_year_id, number=term
+    ).first()
+    if found is None:
+        raise Http404
+    may_enter = selectors.may(request.user, homeroom, "enter_records")
+    elementary = homeroom.school.kind == SchoolKind.ELEMENTARY
+    activities = [a for a in SpecialActivity if elementary or a != SpecialActivity.CLUB]
+    rows = selectors.class_records_get(actor=request.user, homeroom=homeroom, term=found)
+    if request.method == "POST":
+        if not may_enter:
+            raise Http404
+        marks = {
+            row.student: (
+                {v for v in request.POST.getlist(f"b-{row.student.uuid}")},
+                {v for v in request.POST.getlist(f"a-{row.student.uuid}")},
+            )
+            for row in rows
+        }
+        try:
+            n = services.class_records_save(
+                actor=request.user, term=found, marks=marks, elementary=elementary
+            )
+        except ValidationError:
+            return HttpResponseBadRequest()
+        messages.success(request, _("Saved (%(n)s pupils' records changed).") % {"n": n})
+        return redirect(request.path)
+    terms = list(
+        Term.objects.filter(school=homeroom.school_id, school_year=homeroom.school_year_id).order_by("number")
+    )
+    context = {
+        "homeroom": homeroom,
+        "term": found,
+        "terms": terms,
+        "rows": rows,
+        "items": list(BehaviourItem),
+        "activities": activities,
+        "may_enter": may_enter,
+    }
+    return render(request, "grades/class_records.html", context)

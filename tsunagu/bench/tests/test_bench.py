@@ -37,7 +37,8 @@ def roster_report(ward: WardSummary) -> dict[str, Any]:
 
 
 def test_the_registry_runs_seeding_before_the_roster_page() -> None:
-    assert [s.name for s in all_scenarios()] == ["seed_city", "roster_page"]
+    # Seeding first, then the roster page; other apps' scenarios (score_save …) come after.
+    assert [s.name for s in all_scenarios()][:2] == ["seed_city", "roster_page"]
     assert all(s.summary for s in all_scenarios())
 
 

@@ -150,3 +150,24 @@ CASES += [
         lambda p: {"homeroom_uuid": p.maths_homeroom.uuid, "term": 1},
     ),
 ]
+
+CASES += [
+    Case(
+        "grades:class_records",
+        "own class",
+        expect(403, principal=200, teacher=200, outsider=404),
+        lambda p: {"homeroom_uuid": p.homeroom.uuid, "term": 1},
+    ),
+    Case(
+        "grades:class_records",
+        "another class",
+        expect(403, principal=200, teacher=404, outsider=404),
+        lambda p: {"homeroom_uuid": p.other_homeroom.uuid, "term": 1},
+    ),
+    Case(
+        "grades:class_records",
+        "another school",
+        expect(403, principal=404, teacher=404, outsider=200),
+        lambda p: {"homeroom_uuid": p.outsider_homeroom.uuid, "term": 1},
+    ),
+]

@@ -298,3 +298,13 @@ def test_threads_racing_on_one_cell_lose_nothing(ward: Any) -> None:  # pragma: 
     saved = [o for o in outcomes if o.startswith("saved:")]
     assert len(saved) == 1 and len(outcomes) == 8
     assert s.stored().display == saved[0].split(":")[1]
+
+
+def test_the_score_save_benchmark_reports_its_figure(ward: Any) -> None:
+    from tsunagu.bench.registry import BenchOptions, all_scenarios
+
+    (found,) = [s for s in all_scenarios() if s.name == "score_save"]
+    result = found.func(BenchOptions(samples=3, warmup=1, current_database=True)).as_dict()
+    assert list(result)[:5] == ["scenario", "value", "unit", "target", "ok"]
+    assert result["scenario"] == "score_save" and result["target"] == 50.0 and result["value"] > 0
+    assert result["cells_per_save"] == 2 and result["queries"] > 0

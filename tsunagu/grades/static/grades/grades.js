@@ -51,8 +51,30 @@
     var conflictRows = document.querySelector("[data-conflict-rows]");
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-student]"));
     var grid = rows.map(function (tr) { return Array.prototype.slice.call(tr.querySelectorAll("input.grid-cell")); });
-    var pending = {};   // student uuid → true while a save is in flight
-    var again = {};     // student uuid → true when the row changed during its save
+    // Rows wait in one queue and are saved one request at a time: a pasted block of 40 rows becomes
+    // 40 short requests in a row rather than 40 at once (kinder to the server, and SQLite writes
+    // one at a time anyway).
+    var queue = [];
+    var busy = false;
+
+    function saveRow(tr) {
+      if (queue.indexOf(tr) < 0) {
+        queue.push(tr);
+      }
+      pump();
+    }
+
+    function pump() {
+      if (busy || !queue.length) {
+        return;
+      }
+      busy = true;
+      var tr = queue.shift();
+      sendRow(tr, function () {
+        busy = false;
+        pump();
+      });
+    }
 
     function position(input) {
       for (var r = 0; r < grid.length; r++) {
@@ -175,22 +197,15 @@
       }
     }
 
-    function saveRow(tr) {
+    function sendRow(tr, done) {
       var student = tr.dataset.student;
-      if (pending[student]) {
-        again[student] = true;
-        return;
-      }
       var inputs = Array.prototype.slice.call(tr.querySelectorAll("input.grid-cell[data-dirty]"));
       inputs = inputs.filter(function (i) { return !i.classList.contains("is-conflict"); });
-      if (!inputs.length) {
+      if (!inputs.length || inputs.some(function (i) { return !validCell(i); })) {
+        done(); // nothing to send, or a cell shows what is wrong: nothing is sent until it is fixed
         return;
       }
-      if (inputs.some(function (i) { return !validCell(i); })) {
-        return; // the cell shows what is wrong; nothing is sent until it is fixed
-      }
       var sent = inputs.map(function (i) { return { input: i, value: i.value }; });
-      pending[student] = true;
       tr.classList.add("is-saving");
       showState(texts.saving);
       fetch(saveUrl, {
@@ -251,12 +266,8 @@
           window.setTimeout(function () { saveRow(tr); }, 5000);
         })
         .then(function () {
-          pending[student] = false;
           tr.classList.remove("is-saving");
-          if (again[student]) {
-            again[student] = false;
-            saveRow(tr);
-          }
+          done();
         });
     }
 
