@@ -610,7 +610,8 @@ FORMATION_REQUIRED = ("児童生徒ID", "新学級")
 
 def parse_formation(data: bytes) -> tuple[dict[Any, tuple[str, int | None]], list[Problem]]:
     """The class-formation table (as written by ``formation_template_rows``): pupil ID → (新学級,
-    新出席番号). Rows with an empty 新学級 keep the default class. Other columns are ignored."""
+    新出席番号). Rows with an empty 新学級 keep the default class. Other columns are ignored (the 担任
+    column is read by :func:`parse_formation_teachers`)."""
     import uuid as uuid_module
 
     try:
@@ -659,3 +660,31 @@ def parse_formation(data: bytes) -> tuple[dict[Any, tuple[str, int | None]], lis
         first_row[pupil] = number
         formation[pupil] = (new_class, roll)
     return formation, problems
+
+
+def parse_formation_teachers(data: bytes) -> dict[Any, str]:
+    """The optional 担任 column of the class-formation table: pupil ID → the homeroom teacher named for
+    the pupil's new class (a staff member's name or login), as written. Rows without a teacher, or
+    whose ID is not a UUID (reported by :func:`parse_formation`), are left out."""
+    import uuid as uuid_module
+
+    try:
+        text, _encoding = decode(data)
+    except RegisterFileError:
+        return {}
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    header = [unicodedata.normalize("NFKC", cell).strip() for cell in (lines[0] if lines else [])]
+    if "担任" not in header or "児童生徒ID" not in header:
+        return {}
+    id_at, teacher_at = header.index("児童生徒ID"), header.index("担任")
+    teachers: dict[Any, str] = {}
+    for cells in lines[1:]:
+        cells = cells + [""] * (len(header) - len(cells))
+        teacher = unicodedata.normalize("NFKC", cells[teacher_at]).strip()
+        if not teacher:
+            continue
+        try:
+            teachers[uuid_module.UUID(cells[id_at].strip())] = teacher
+        except ValueError:
+            continue
+    return teachers

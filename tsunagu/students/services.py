@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 import uuid as uuid_module
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -40,7 +41,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.text import normalize_for_search
 from tsunagu.core.wareki import school_year_bounds, school_year_of, wareki
-from tsunagu.org.models import GradeLevel, Homeroom, School, SchoolYear
+from tsunagu.org.models import (
+    AssignmentKind,
+    GradeLevel,
+    Homeroom,
+    School,
+    SchoolYear,
+    StaffMember,
+    TeachingAssignment,
+)
+from tsunagu.org.services import teaching_assignment_create
 from tsunagu.students.models import (
     Enrolment,
     EnrolmentEvent,
@@ -563,6 +573,17 @@ class NewHomeroom:
 
 
 @dataclasses.dataclass
+class HomeroomTeacher:
+    """Next year's homeroom teacher of a class, from the 担任 column of the class-formation table."""
+
+    room: tuple[str, str]  # (grade code, class name), as ``RolloverChange.to_room``
+    label: str  # 5年1組
+    staff_id: int
+    staff_name: str
+    exists: bool = False  # the teacher is already assigned to that class next year
+
+
+@dataclasses.dataclass
 class RolloverPlan:
     """Everything the roll-over of one school will do — shown as the 仮 (provisional) run and then
     committed unchanged (the commit recomputes it and refuses if it differs from the preview)."""
@@ -575,6 +596,7 @@ class RolloverPlan:
     homerooms: list[NewHomeroom]
     assignments_to_close: list[tuple[int, str]]  # (role assignment id, description)
     already_rolled: int  # pupils whose next-year enrolment the roll-over has already made
+    homeroom_teachers: list[HomeroomTeacher] = dataclasses.field(default_factory=list)
 
     @property
     def promotions(self) -> list[RolloverChange]:
@@ -590,7 +612,12 @@ class RolloverPlan:
 
     @property
     def is_empty(self) -> bool:
-        return not self.changes and not self.new_homerooms and not self.assignments_to_close
+        return (
+            not self.changes
+            and not self.new_homerooms
+            and not self.assignments_to_close
+            and all(t.exists for t in self.homeroom_teachers)
+        )
 
     @property
     def digest(self) -> str:
@@ -599,6 +626,7 @@ class RolloverPlan:
         parts += [f"{c.enrolment_id}|{c.graduates}|{c.to_room}|{c.to_roll}" for c in self.changes]
         parts += [f"{h.grade_code}|{h.name}|{h.exists}" for h in self.homerooms]
         parts += [str(a) for a, _ in self.assignments_to_close]
+        parts += [f"{t.room}|{t.staff_id}|{t.exists}" for t in self.homeroom_teachers]
         return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -622,6 +650,7 @@ def year_rollover_plan(
     from_year: SchoolYear,
     graduation_date: dt.date | None = None,
     formation: Formation | None = None,
+    teachers: dict[uuid_module.UUID, str] | None = None,
 ) -> RolloverPlan:
     """The 仮 run of 年次更新 at ``school`` from ``from_year``: who is promoted to which class (the
     class-formation table, else the same class name), who graduates, which homerooms of next year are
@@ -630,7 +659,8 @@ def year_rollover_plan(
     Next year keeps this year's class structure (every grade, special-needs classes too) plus any class
     the table names. Special-needs pupils stay in their special-needs class one grade up; a 交流学級
     follows its class name. Roll numbers come from the table where given; the rest follow in kana
-    order within each new class.
+    order within each new class. ``teachers`` (the table's 担任 column: pupil → staff name or login)
+    names next year's homeroom teacher of each class the pupils go to; the commit assigns them.
     """
     _authorise_school(actor, school, "rollover")
     graduation_date = graduation_date or from_year.end_date
@@ -735,10 +765,18 @@ def year_rollover_plan(
         for c in sorted((c for c in members if c.to_roll is None), key=lambda c: c.kana):
             following += 1
             c.to_roll = following
+    homeroom_teachers = _homeroom_teachers(actor, school, changes, homerooms, teachers or {}, errors)
     if errors:
         raise ValidationError(errors)
 
     if to_year is not None:
+        assigned = set(
+            TeachingAssignment.objects.visible_to(actor, "view")
+            .filter(school=school, school_year=to_year, kind=AssignmentKind.HOMEROOM)
+            .values_list("homeroom__grade_level__code", "homeroom__name", "staff_member_id")
+        )
+        for t in homeroom_teachers:
+            t.exists = (*t.room, t.staff_id) in assigned
         existing = set(
             Homeroom.objects.filter(school=school, school_year=to_year).values_list(
                 "grade_level__code", "name"
@@ -767,7 +805,68 @@ def year_rollover_plan(
         ),
         assignments_to_close=assignments,
         already_rolled=already,
+        homeroom_teachers=homeroom_teachers,
     )
+
+
+def _staff_key(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "").casefold()
+
+
+def _homeroom_teachers(
+    actor: Any,
+    school: School,
+    changes: list[RolloverChange],
+    homerooms: dict[tuple[str, str], NewHomeroom],
+    teachers: dict[uuid_module.UUID, str],
+    errors: list[str],
+) -> list[HomeroomTeacher]:
+    """Next year's homeroom teachers named in the table, one per class; a name that is not one of the
+    school's active staff, or two teachers named for one class, is an error."""
+    if not teachers:
+        return []
+    staff: dict[str, StaffMember] = {}
+    for member in (
+        StaffMember.objects.visible_to(actor, "view")
+        .filter(school=school, is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    ):
+        staff.setdefault(_staff_key(member.family_name + member.given_name), member)
+        if member.user is not None:
+            staff.setdefault(_staff_key(member.user.get_username()), member)
+    by_room: dict[tuple[str, str], StaffMember] = {}
+    for change in changes:
+        name = teachers.get(change.student_uuid)
+        if not name or change.to_room is None:
+            continue
+        member = staff.get(_staff_key(name))
+        if member is None:
+            errors.append(
+                _("The homeroom teacher “%(name)s” is not a member of staff of this school.") % {"name": name}
+            )
+            continue
+        other = by_room.setdefault(change.to_room, member)
+        if other.pk != member.pk:
+            errors.append(
+                _("Two homeroom teachers are named for %(homeroom)s: %(a)s and %(b)s.")
+                % {
+                    "homeroom": homerooms[change.to_room].label,
+                    "a": f"{other.family_name} {other.given_name}",
+                    "b": f"{member.family_name} {member.given_name}",
+                }
+            )
+    return [
+        HomeroomTeacher(
+            room=room,
+            label=homerooms[room].label,
+            staff_id=member.pk,
+            staff_name=f"{member.family_name} {member.given_name}",
+        )
+        for room, member in sorted(
+            by_room.items(), key=lambda item: (_GRADE_ORDER.get(item[0][0], 99), item[0][1])
+        )
+    ]
 
 
 def _scope_label(a: RoleAssignment) -> str:
@@ -790,6 +889,7 @@ def year_rollover_commit(
     from_year: SchoolYear,
     graduation_date: dt.date | None = None,
     formation: Formation | None = None,
+    teachers: dict[uuid_module.UUID, str] | None = None,
     expected_digest: str | None = None,
 ) -> RolloverPlan:
     """Carry out 年次更新 at ``school``: exactly the plan :func:`year_rollover_plan` shows.
@@ -799,7 +899,12 @@ def year_rollover_commit(
     With ``expected_digest`` (from the preview) the commit refuses when the plan has changed since.
     """
     plan = year_rollover_plan(
-        actor=actor, school=school, from_year=from_year, graduation_date=graduation_date, formation=formation
+        actor=actor,
+        school=school,
+        from_year=from_year,
+        graduation_date=graduation_date,
+        formation=formation,
+        teachers=teachers,
     )
     if plan.is_empty:
         return plan  # already rolled over (a second click on the confirm button lands here too)
@@ -896,6 +1001,21 @@ def year_rollover_commit(
         for e in opened
     ]
     EnrolmentEvent.objects.bulk_create(events, batch_size=500)
+    members = {
+        m.pk: m
+        for m in StaffMember.objects.visible_to(actor, "view").filter(
+            pk__in=[t.staff_id for t in plan.homeroom_teachers if not t.exists]
+        )
+    }
+    for t in plan.homeroom_teachers:
+        if not t.exists:
+            # Through org's service: the teaching assignment and the role it grants for next year.
+            teaching_assignment_create(
+                staff_member=members[t.staff_id],
+                kind=AssignmentKind.HOMEROOM,
+                school_year=to_year,
+                homeroom=rooms[t.room],
+            )
     ids = [a for a, _ in plan.assignments_to_close]
     if ids:
         grants = list(RoleAssignment.objects.filter(pk__in=ids))
@@ -921,6 +1041,7 @@ def formation_template_rows(*, actor: Any, school: School, from_year: SchoolYear
             c.to_grade,
             c.to_room[1] if c.to_room else "",
             "",
+            "",
         ]
 
 
@@ -934,6 +1055,7 @@ FORMATION_COLUMNS = (
     "新学年",
     "新学級",
     "新出席番号",
+    "担任",
 )
 
 

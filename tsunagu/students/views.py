@@ -348,6 +348,7 @@ def year_rollover(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
         "from_year": data["from_year"],
         "graduation_date": data["graduation_date"],
         "formation": formation,
+        "teachers": imports.parse_formation_teachers(raw) if raw else {},
     }
     try:
         if "commit" in request.POST:

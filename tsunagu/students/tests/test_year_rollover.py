@@ -323,3 +323,105 @@ def test_a_pupil_arriving_after_the_graduation_ceremony_is_still_promoted(ward: 
     )
     change = next(c for c in plan.changes if c.enrolment_id == arrival.pk)
     assert not change.graduates and change.to_class == "4年1組"
+
+
+# --- next year's homeroom teachers from the 担任 column -------------------------------------------
+
+
+def _table_with_teacher(ward: Any, teacher: str, *, second: str = "") -> bytes:
+    """The formation table of さくら小 with ``teacher`` written for every pupil of 3年1組 (going to 4年1組),
+    and ``second`` for the first of them only (to name two teachers for one class)."""
+    rows = list(
+        services.formation_template_rows(
+            actor=principal(), school=ward.schools["sakura"], from_year=ward.school_year
+        )
+    )
+    at = rows[0].index("担任")
+    movers = [r for r in rows[1:] if r[1] == "3年" and r[2] == "3年1組"]
+    assert movers, "さくら小 has pupils in 3年1組"
+    for r in movers:
+        r[at] = teacher
+    if second:
+        movers[0][at] = second
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _next_years_grants(ward: Any) -> list[RoleAssignment]:
+    with system_scope(reason="test reads next year's grants"):
+        return list(
+            RoleAssignment.objects.filter(
+                user__username="teacher", role="homeroom_teacher", school_year__year=ward.school_year.year + 1
+            ).select_related("homeroom__grade_level")
+        )
+
+
+def test_the_teacher_column_assigns_next_years_homeroom_teacher(ward: Any) -> None:
+    from tsunagu.students.imports import parse_formation, parse_formation_teachers
+
+    data = _table_with_teacher(ward, "青山　はるか")
+    formation, problems = parse_formation(data)
+    assert not problems
+    teachers = parse_formation_teachers(data)
+    arguments = {"actor": principal(), "school": ward.schools["sakura"], "from_year": ward.school_year}
+    plan = services.year_rollover_plan(**arguments, formation=formation, teachers=teachers)
+    assert [(t.label, t.staff_name, t.exists) for t in plan.homeroom_teachers] == [
+        ("4年1組", "青山 はるか", False)
+    ]
+    assert not _next_years_grants(ward)
+    services.year_rollover_commit(
+        **arguments, formation=formation, teachers=teachers, expected_digest=plan.digest
+    )
+    grants = _next_years_grants(ward)
+    assert len(grants) == 1 and grants[0].homeroom is not None
+    assert (
+        grants[0].homeroom.display_name == "4年1組"
+        and grants[0].homeroom.school_year.year == ward.school_year.year + 1
+    )
+    # Run again (the pupils are rolled over already): nothing left to do, no second grant.
+    assert services.year_rollover_plan(**arguments).is_empty
+    services.year_rollover_commit(**arguments)
+    assert len(_next_years_grants(ward)) == 1
+
+
+def test_an_unknown_or_doubled_teacher_is_refused(ward: Any) -> None:
+    from tsunagu.students.imports import parse_formation, parse_formation_teachers
+
+    arguments = {"actor": principal(), "school": ward.schools["sakura"], "from_year": ward.school_year}
+    for data, text in (
+        (_table_with_teacher(ward, "山田 花子"), "教職員に見つかりません"),
+        (_table_with_teacher(ward, "青山 はるか", second="principal"), "２人の担任"),
+    ):
+        formation, _ = parse_formation(data)
+        with pytest.raises(ValidationError) as error:
+            services.year_rollover_plan(
+                **arguments, formation=formation, teachers=parse_formation_teachers(data)
+            )
+        assert text in " ".join(error.value.messages)
+
+
+def test_a_failure_after_the_pupils_are_written_leaves_the_year_intact(
+    ward: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The failure comes after the enrolments were closed and opened, while assigning the teachers."""
+    from tsunagu.students.imports import parse_formation, parse_formation_teachers
+
+    sakura = ward.schools["sakura"]
+    data = _table_with_teacher(ward, "teacher")  # the login name works as well as the name
+    before = snapshot(sakura)
+
+    def broken(**_: Any) -> None:
+        raise RuntimeError("connection lost")
+
+    monkeypatch.setattr(services, "teaching_assignment_create", broken)
+    with pytest.raises(RuntimeError):
+        services.year_rollover_commit(
+            actor=principal(),
+            school=sakura,
+            from_year=ward.school_year,
+            formation=parse_formation(data)[0],
+            teachers=parse_formation_teachers(data),
+        )
+    assert snapshot(sakura) == before
+    assert not _next_years_grants(ward)
