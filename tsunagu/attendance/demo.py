@@ -33,9 +33,12 @@ from tsunagu.accounts.models import RoleAssignment
 from tsunagu.attendance.models import (
     AbsenceReport,
     AttendanceMark,
+    AttendanceSettings,
     Closure,
     ClosureScope,
     Mark,
+    PeriodKind,
+    PeriodMark,
     RegisterDay,
     ReportKind,
     ReportReason,
@@ -390,3 +393,62 @@ def _today_reports(
         )
         for e, report in chosen
     ]
+
+
+@demo_step(order=51)
+def attendance_settings_and_periods(ctx: DemoContext) -> None:
+    """みどり中 records periods (校時ごと, 6 a day) and every school asks for reports by 8:15: a late
+    arrival missed the first period or two, an early leave the periods after it, and now and then a
+    pupil missed a single period (a visit to the nurse's room, a talk with the counsellor)."""
+    rng = random.Random(ctx.seed * 7919 + 51)  # noqa: S311 - demo data, not secrets
+    AttendanceSettings.objects.bulk_create(
+        [
+            AttendanceSettings(school=school, period_marks=key == "midori" or school.kind == "C1")
+            for key, school in ctx.schools.items()
+        ],
+        ignore_conflicts=True,
+    )
+    midori = ctx.schools.get("midori")
+    if midori is None:
+        return
+    rows: list[PeriodMark] = []
+    marks = AttendanceMark.objects.filter(
+        school=midori, kind__in=[Mark.LATE, Mark.EARLY_LEAVE], homeroom__isnull=False
+    ).values_list("student_id", "homeroom_id", "date", "kind", "arrived_at", "left_at")
+    for student_id, homeroom_id, day, kind, arrived_at, left_at in marks.iterator():
+        if kind == Mark.LATE and arrived_at is not None:
+            missed = range(1, min(6, max(1, arrived_at.hour - 7)) + 1)
+            periods = {p: PeriodKind.ABSENT for p in missed} | {max(missed) + 1: PeriodKind.LATE}
+        elif left_at is not None:
+            periods = {p: PeriodKind.ABSENT for p in range(max(2, left_at.hour - 8), 7)}
+        else:
+            continue
+        rows += [
+            PeriodMark(
+                student_id=student_id, school=midori, homeroom_id=homeroom_id, date=day, period=p, kind=k
+            )
+            for p, k in periods.items()
+            if p <= 6
+        ]
+    sampled_days = list(
+        RegisterDay.objects.filter(homeroom__school=midori).values_list("homeroom_id", "date")[::40]
+    )
+    enrolled: dict[int, list[int]] = defaultdict(list)
+    for student_id, homeroom_id in Enrolment.objects.filter(
+        school=midori, school_year=ctx.school_year, homeroom__isnull=False, end_date__isnull=True
+    ).values_list("student_id", "homeroom_id"):
+        enrolled[homeroom_id].append(student_id)
+    for homeroom_id, day in sampled_days:
+        pupils = enrolled.get(homeroom_id)
+        if pupils:
+            rows.append(
+                PeriodMark(
+                    student_id=rng.choice(pupils),
+                    school=midori,
+                    homeroom_id=homeroom_id,
+                    date=day,
+                    period=rng.randint(2, 5),
+                    kind=PeriodKind.ABSENT,
+                )
+            )
+    PeriodMark.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)

@@ -419,7 +419,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.absence_report_create(
+            report = services.absence_report_create(
                 actor=request.user,
                 student=form.chosen_child(),
                 day=data["day"],
@@ -434,6 +434,16 @@ def report_new(request: HttpRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Thank you. The school has received your report."))
+            if report.after_deadline:
+                deadline = selectors.attendance_settings_get(school=report.school_id).report_deadline
+                messages.warning(
+                    request,
+                    _(
+                        "The school asks for reports by %(time)s. Yours has been received and marked as "
+                        "late; if it is urgent, please also phone the school."
+                    )
+                    % {"time": deadline.strftime("%H:%M")},
+                )
             return redirect(reverse("attendance:report_list"))
     return render(
         request,

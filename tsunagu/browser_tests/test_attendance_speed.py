@@ -103,3 +103,32 @@ def test_the_teacher_takes_a_class_of_35_in_under_30_seconds(open_page: OpenPage
         ["absent_illness", "late", "absent_illness", "absent_other", "late", "early_leave"]
     )
     assert waiting == 0
+
+
+def test_the_boards_and_the_principals_attendance_pages_are_clean(open_page: OpenPage) -> None:
+    """The pages added with the register's legal side: the principal's alerts (one-click notice) and
+    settings, the board's notices and code list — Japanese, no CSP violation, no axe finding."""
+    places = cast_places()
+    principal = open_page("principal", viewport=IPAD)
+    principal.open(f"/attendance/schools/{places.school.uuid}/alerts/")
+    assert principal.page.locator("h1").first.inner_text().startswith("出欠の注意")
+    principal.screenshot("attendance-alerts-principal-ipad")
+    assert_clean(principal)
+    button = principal.page.locator("button", has_text="教育委員会に通知")
+    if button.count():
+        button.first.click()
+        principal.settle()
+        assert "教育委員会に通知しました" in principal.page.locator(".messages").inner_text()
+        assert_clean(principal)
+    principal.open(f"/attendance/schools/{places.school.uuid}/settings/")
+    principal.screenshot("attendance-settings-ipad")
+    assert_clean(principal)
+
+    board = open_page("board", viewport=IPAD)
+    board.open("/attendance/board/notices/")
+    board.screenshot("attendance-board-notices-ipad")
+    assert_clean(board)
+    board.open("/attendance/board/codes/")
+    assert board.page.locator("input[name=symbol-absent_illness]").input_value() == "病"
+    board.screenshot("attendance-board-codes-ipad")
+    assert_clean(board)

@@ -206,3 +206,41 @@ def test_a_school_of_many_pupils_adds_up_in_a_fixed_number_of_queries(
             actor=world.principal, school=world.school, start=YEAR_START, end=YEAR_END
         )
     assert len(found) == 11  # ten and the guardian's child
+
+
+def test_a_year_with_a_transfer_in_and_out_closures_suspension_and_mourning(world: World) -> None:
+    """Everything at once, counted on paper.
+
+    Enrolled from Mon 8 June (転入) to Fri 18 September (転出): June 8–30 = 17 days, September 1–18 =
+    14 days, 31 in all. 臨時休業 of the whole school Wed 9 – Fri 11 September: 3 days fewer → 授業日数
+    28. 学級閉鎖 Wed 24 – Thu 25 June (2), 出席停止 (infection) Mon 14 – Wed 16 September (3) and 忌引
+    Mon 15 June (1): 出席停止・忌引等 6 → 出席しなければならない日数 22. Absent Wed 10 June (病) and Thu
+    17 September (事): 2 → 出席日数 20. Marks before the enrolment, on a closed day and in the
+    school's closure count nowhere; late, early leave and 出席扱い are attended days.
+    """
+    pupil = add_pupil(world.homeroom, roll=9, start=D(2026, 6, 8), end=D(2026, 9, 18))
+    closure(world.school, "school", D(2026, 9, 9), D(2026, 9, 11))
+    closure(world.school, "homeroom", D(2026, 6, 24), D(2026, 6, 25), homeroom=world.homeroom)
+    for day in (D(2026, 9, 14), D(2026, 9, 15), D(2026, 9, 16)):
+        mark(pupil, world.homeroom, day, Mark.SUSPENDED_INFECTION, disease="インフルエンザ")
+    mark(pupil, world.homeroom, D(2026, 6, 15), Mark.MOURNING, reason="祖父")
+    mark(pupil, world.homeroom, D(2026, 6, 10), Mark.ABSENT_ILLNESS)
+    mark(pupil, world.homeroom, D(2026, 9, 17), Mark.ABSENT_OTHER)
+    mark(pupil, world.homeroom, D(2026, 6, 5), Mark.ABSENT_OTHER)  # before the enrolment
+    mark(pupil, world.homeroom, D(2026, 6, 24), Mark.ABSENT_ILLNESS)  # the class was closed
+    mark(pupil, world.homeroom, D(2026, 9, 10), Mark.ABSENT_ILLNESS)  # the school was closed
+    mark(pupil, world.homeroom, D(2026, 6, 11), Mark.LATE, arrived_at=dt.time(9, 10))
+    mark(pupil, world.homeroom, D(2026, 9, 1), Mark.EARLY_LEAVE, left_at=dt.time(12, 0))
+    mark(pupil, world.homeroom, D(2026, 9, 2), Mark.DEEMED_PRESENT, place="教育支援センター")
+    summary = year_of(world, pupil)
+    assert columns(summary) == (28, 6, 22, 2, 20)
+    assert (summary.days_late, summary.days_early_leave, summary.days_deemed_present) == (1, 1, 1)
+    # The same figures month by month add up to the year.
+    june = attendance_summary(
+        actor=world.principal, student=pupil, school=world.school, start=D(2026, 6, 1), end=D(2026, 6, 30)
+    )
+    september = attendance_summary(
+        actor=world.principal, student=pupil, school=world.school, start=D(2026, 9, 1), end=D(2026, 9, 30)
+    )
+    assert columns(june) == (17, 3, 14, 1, 13)
+    assert columns(september) == (11, 3, 8, 1, 7)
