@@ -97,8 +97,8 @@ def test_bad_input_is_refused_field_by_field_and_nothing_is_written(hs: HealthSc
     }
     assert "体温" in " ".join(exc.value.message_dict["temperature"])
     with system_scope(reason="test"):
-        assert not NurseVisit.objects.exists()
-        assert not HealthNotice.objects.exists()
+        assert not NurseVisit.objects.filter(school=hs.school).exists()
+        assert not HealthNotice.objects.filter(school=hs.school).exists()
 
 
 def test_completing_an_injury_needs_what_the_insurance_claim_asks(hs: HealthSchool, day: dt.date) -> None:
