@@ -12,7 +12,7 @@ from tsunagu.care.services import CareInput
 class CareNoteForm(forms.Form):
     """A care note: the summary part first, then the detail only the nurse and the principal read."""
 
-    kind = forms.ChoiceField(label=_("Kind"), choices=CareKind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(label=_("Kind of note"), choices=CareKind.choices, widget=forms.RadioSelect)
     condition = forms.CharField(label=_("Condition or what it is about"), max_length=60, required=False)
     allergens = forms.MultipleChoiceField(
         label=_("Allergens"),

@@ -66,3 +66,12 @@ class DismissForm(forms.Form):
     """The principal decides not to close."""
 
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class SettingsForm(forms.Form):
+    """The board's 学級閉鎖 threshold."""
+
+    threshold_percent = forms.IntegerField(label=_("Threshold (% of the class)"), min_value=1, max_value=100)
+    threshold_pupils = forms.IntegerField(
+        label=_("Threshold (pupils, optional)"), min_value=1, max_value=99, required=False
+    )

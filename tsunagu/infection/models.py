@@ -23,8 +23,8 @@ from tsunagu.infection.diseases import DISEASES_BY_CODE, Disease, disease_choice
 class InfectionStatus(models.TextChoices):
     """Where a diagnosis stands: proposed by the system, or confirmed by the nurse (and written)."""
 
-    PROPOSED = "proposed", _("Proposed")
-    CONFIRMED = "confirmed", _("Confirmed")
+    PROPOSED = "proposed", _("Proposed, not confirmed")
+    CONFIRMED = "confirmed", _("Suspension confirmed")
     CANCELLED = "cancelled", _("Cancelled")
 
 

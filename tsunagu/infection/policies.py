@@ -16,7 +16,7 @@ from django.db.models import Q
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.attendance.models import AttendanceMark
 from tsunagu.core.policy import RuleResult, rule
-from tsunagu.infection.models import ClosureProposal, SchoolInfection, SuspensionDay
+from tsunagu.infection.models import ClosureProposal, InfectionSettings, SchoolInfection, SuspensionDay
 from tsunagu.org.models import School
 
 SCHOOL_HEALTH_ROLES = ["nurse", "principal"]
@@ -101,3 +101,9 @@ def proposal_decide(a: RoleAssignment) -> RuleResult:
 def proposal_count_board(a: RoleAssignment) -> RuleResult:
     """Counting only: proposals at every school of the board."""
     return Q(school__board=a.board_id)
+
+
+@rule(InfectionSettings, actions=["view", "change"], roles=["board"])
+def settings_board(a: RoleAssignment) -> RuleResult:
+    """One's own board's 学級閉鎖 threshold."""
+    return Q(board=a.board_id)

@@ -37,6 +37,7 @@ from tsunagu.attendance.models import (
 )
 from tsunagu.attendance.services import closure_create
 from tsunagu.core.audit import audit_event
+from tsunagu.core.policy import registry
 from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
 from tsunagu.infection.diseases import DISEASES_BY_CODE, Period, exclusion_period
 from tsunagu.infection.models import (
@@ -47,7 +48,7 @@ from tsunagu.infection.models import (
     SchoolInfection,
     SuspensionDay,
 )
-from tsunagu.org.models import DayKind, Homeroom, School, SchoolDay
+from tsunagu.org.models import Board, DayKind, Homeroom, School, SchoolDay
 from tsunagu.students.models import Enrolment, Student
 from tsunagu.students.selectors import enrolled_on
 
@@ -414,8 +415,13 @@ def _sync_register(actor: Any, infection: SchoolInfection) -> RegisterWrite:
 
 
 def closure_threshold(school: School) -> tuple[int, int | None]:
+    """The threshold of the school's board (see :func:`closure_threshold_for_board`)."""
+    return closure_threshold_for_board(school.board_id)
+
+
+def closure_threshold_for_board(board_id: int) -> tuple[int, int | None]:
     """The board's threshold (percent of the class, pupils or None); 20 % when the board set none."""
-    found = InfectionSettings.objects.filter(board_id=school.board_id).first()
+    found = InfectionSettings.objects.filter(board_id=board_id).first()
     if found is None:
         return 20, None
     return found.threshold_percent, found.threshold_pupils
@@ -428,6 +434,35 @@ def passes_threshold(absent: int, enrolled: int, percent: int, pupils: int | Non
     if pupils and absent >= pupils:
         return True
     return absent >= math.ceil(enrolled * percent / 100)
+
+
+@transaction.atomic
+def infection_settings_save(
+    *, actor: Any, board: Board, percent: int, pupils: int | None
+) -> InfectionSettings:
+    """The board sets its 学級閉鎖 threshold (a share of the class, and optionally a number of pupils)."""
+    if not registry.allows_any(actor, InfectionSettings, "change") or actor_board_id(actor) != board.pk:
+        raise PermissionDenied("この教育委員会の設定は変更できません。")
+    errors: dict[str, str] = {}
+    if not 1 <= percent <= 100:
+        errors["threshold_percent"] = "割合は1〜100の間で入れてください。"
+    if pupils is not None and not 1 <= pupils <= 99:
+        errors["threshold_pupils"] = "人数は1〜99の間で入れてください（使わないときは空欄）。"
+    if errors:
+        raise ValidationError(errors)
+    found, _ = InfectionSettings.objects.get_or_create(board=board)
+    found.threshold_percent, found.threshold_pupils = percent, pupils
+    found.save()
+    ensure_visible_after_write(actor, found, "change")
+    audit_event(kind="infection_settings_saved", actor=actor, detail={"percent": percent, "pupils": pupils})
+    return found
+
+
+def actor_board_id(actor: Any) -> int | None:
+    """The board of the actor's board assignment (None for school staff)."""
+    from tsunagu.accounts.selectors import actor_assignments
+
+    return next((a.board_id for a in actor_assignments(actor) if a.role == "board" and a.board_id), None)
 
 
 @dataclass

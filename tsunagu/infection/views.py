@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,9 +22,17 @@ from tsunagu.core.policy import registry
 from tsunagu.core.views import get_visible_or_404, policy_required
 from tsunagu.infection import selectors, services
 from tsunagu.infection.diseases import DISEASES
-from tsunagu.infection.forms import CancelForm, ConfirmForm, DatesForm, DecideForm, DiagnosisForm, DismissForm
-from tsunagu.infection.models import ClosureProposal, InfectionStatus, SchoolInfection
-from tsunagu.org.models import School
+from tsunagu.infection.forms import (
+    CancelForm,
+    ConfirmForm,
+    DatesForm,
+    DecideForm,
+    DiagnosisForm,
+    DismissForm,
+    SettingsForm,
+)
+from tsunagu.infection.models import ClosureProposal, InfectionSettings, InfectionStatus, SchoolInfection
+from tsunagu.org.models import Board, School
 from tsunagu.org.selectors import school_list
 from tsunagu.students.models import Student
 
@@ -335,3 +343,30 @@ def ward(request: HttpRequest) -> HttpResponse:
     schools = school_list(actor=request.user)
     rows, diseases = selectors.ward_counts(actor=request.user, schools=schools, day=day)
     return render(request, "infection/ward.html", {"rows": rows, "diseases": diseases, "today": day})
+
+
+@policy_required(InfectionSettings, "change")
+def board_settings(request: HttpRequest) -> HttpResponse:
+    """The board sets the 学級閉鎖 threshold for every school of the ward."""
+    board_id = services.actor_board_id(request.user)
+    board = Board.objects.filter(pk=board_id).first() if board_id else None
+    if board is None:
+        raise Http404
+    percent, pupils = services.closure_threshold_for_board(board.pk)
+    form = SettingsForm(
+        request.POST or None, initial={"threshold_percent": percent, "threshold_pupils": pupils}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.infection_settings_save(
+                actor=request.user,
+                board=board,
+                percent=form.cleaned_data["threshold_percent"],
+                pupils=form.cleaned_data["threshold_pupils"],
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The threshold has been saved."))
+            return HttpResponseRedirect(reverse("infection:settings"))
+    return render(request, "infection/settings.html", {"board": board, "form": form})

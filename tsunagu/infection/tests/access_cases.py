@@ -95,4 +95,5 @@ CASES: list[Case] = [
         method="post",
     ),
     Case("infection:ward", "ward", expect(403, board=200)),
+    Case("infection:settings", "the board's", expect(403, board=200)),
 ]

@@ -153,3 +153,14 @@ def test_csv_has_the_documented_columns(site: InfectionSchool) -> None:
     )
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "学校コード,学校名,日付,学年,学級,在籍者数,区分,疾病名・症状,人数"
+
+
+def test_board_sets_the_threshold(site: InfectionSchool) -> None:
+    board = login(site.board)
+    refused = board.post(reverse("infection:settings"), {"threshold_percent": "0"})
+    assert refused.status_code == 200 and 'class="field__error"' in refused.content.decode()
+    assert services.closure_threshold(site.school) == (20, None)
+    saved = board.post(reverse("infection:settings"), {"threshold_percent": "30", "threshold_pupils": "5"})
+    assert saved.status_code == 302
+    assert services.closure_threshold(site.school) == (30, 5)
+    assert login(site.nurse).get(reverse("infection:settings")).status_code == 403
