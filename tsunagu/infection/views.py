@@ -41,6 +41,14 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _day_param(request: HttpRequest) -> dt.date:
+    """The ``date`` of the query string (YYYY-MM-DD), today when missing or malformed."""
+    try:
+        return dt.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return _today()
+
+
 def _errors_to_form(form: object, exc: ValidationError) -> None:
     """Put a service's Japanese messages on the form's fields (or on the form)."""
     if hasattr(exc, "error_dict"):
@@ -320,10 +328,7 @@ def proposal_dismiss(request: HttpRequest, proposal_uuid: uuid.UUID) -> HttpResp
 def daily_report(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
     """The day's CSV for the 学校等欠席者・感染症情報システム (docs/imports/infection-report.md)."""
     school = get_visible_or_404(School, request, school_uuid, "infection_report")
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else _today()
-    except ValueError:
-        day = _today()
+    day = _day_param(request)
     rows = selectors.daily_report_rows(actor=request.user, school=school, day=day)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -338,8 +343,9 @@ def daily_report(request: HttpRequest, school_uuid: uuid.UUID) -> HttpResponse:
 
 @policy_required(SchoolInfection, "count")
 def ward(request: HttpRequest) -> HttpResponse:
-    """The board's view: pupils under 出席停止 today by school and disease, open proposals. No names."""
-    day = _today()
+    """The board's view: pupils under 出席停止 on a day (today by default) by school and disease, open
+    proposals. No names."""
+    day = _day_param(request)
     schools = school_list(actor=request.user)
     rows, diseases = selectors.ward_counts(actor=request.user, schools=schools, day=day)
     return render(request, "infection/ward.html", {"rows": rows, "diseases": diseases, "today": day})

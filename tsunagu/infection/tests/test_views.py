@@ -145,6 +145,8 @@ def test_board_sees_counts_without_names(site: InfectionSchool) -> None:
     page = login(site.board).get(reverse("infection:ward")).content.decode()
     assert site.school.name in page and "インフルエンザ" in page
     assert site.pupils[0].given_name not in page
+    later = login(site.board).get(reverse("infection:ward"), {"date": "2026-11-20"}).content.decode()
+    assert "インフルエンザ" not in later  # over by then: no disease column
 
 
 def test_csv_has_the_documented_columns(site: InfectionSchool) -> None:
