@@ -80,9 +80,35 @@ def care_panel(actor: Any, student: Student, out: Panels) -> None:
     out.items.append(("karte/panels/care.html", {"notes": notes, "student": student}))
 
 
+def visits_panel(actor: Any, student: Student, day: dt.date, out: Panels) -> None:
+    """保健室利用 over the past year: the count and each visit (date, weekday, time, 内科/外科, outcome);
+    complaints only for the nurse and the principal, or when the nurse shared them (HEALTH.md §6)."""
+    from tsunagu.health.models import NurseVisit
+
+    if not registry.allows_any(actor, "health.NurseVisit", "view_outline"):
+        return
+    since = day - dt.timedelta(days=365)
+    visits = list(
+        NurseVisit.objects.visible_to(actor, "view_outline")
+        .filter(student=student, date__gt=since, date__lte=day)
+        .order_by("-date", "-time_in")
+    )
+    full = set(
+        NurseVisit.objects.visible_to(actor, "view")
+        .filter(pk__in=[v.pk for v in visits])
+        .values_list("pk", flat=True)
+    )
+    rows = [(v, v.pk in full or v.shared_with_teacher) for v in visits]
+    out.class_i += visits
+    out.items.append(
+        ("karte/panels/visits.html", {"rows": rows[:20], "count": len(visits), "student": student})
+    )
+
+
 def panels_for(actor: Any, student: Student, day: dt.date, school_year: Any) -> Panels:
     """Every panel of other apps' data for this viewer, in the karte's order."""
     out = Panels()
     observation_panels(actor, student, day, school_year, out)
+    visits_panel(actor, student, day, out)
     care_panel(actor, student, out)
     return out

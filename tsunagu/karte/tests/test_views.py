@@ -202,3 +202,27 @@ def test_a_sensitive_topic_shown_on_the_karte_is_logged(ward: object, client_as)
     before = AccessLog.objects.filter(object_uuid=topic.uuid).count()
     client_as("principal").get(f"/karte/pupils/{topic.student.uuid}/")
     assert AccessLog.objects.filter(object_uuid=topic.uuid).count() == before + 1
+
+
+def test_the_teacher_sees_visit_times_and_the_nurse_the_complaints(pupil, client_as) -> None:
+    from tsunagu.health.models import NurseVisit
+
+    today = timezone.localdate()
+    with system_scope(reason="test records a visit"):
+        NurseVisit.objects.filter(student=pupil.student).delete()
+        visit = NurseVisit.objects.create(
+            school=pupil.school,
+            student=pupil.student,
+            homeroom=pupil.homeroom,
+            date=today,
+            time_in=dt.time(9, 40),
+            category="illness",
+            complaints=["nosebleed"],
+            outcome="",
+        )
+    teacher = client_as("teacher").get(f"/karte/pupils/{pupil.student.uuid}/").content.decode()
+    assert "保健室利用" in teacher and "09:40" in teacher
+    assert "鼻出血" not in teacher  # the complaint is the nurse's to share
+    nurse = client_as("nurse").get(f"/karte/pupils/{pupil.student.uuid}/").content.decode()
+    assert "鼻出血" in nurse
+    assert AccessLog.objects.filter(object_uuid=visit.uuid).count() == 2
