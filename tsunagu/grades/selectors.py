@@ -177,20 +177,37 @@ def _reference_day(term: Term) -> dt.date:
     return min(max(timezone.localdate(), term.start_date), term.end_date)
 
 
-def group_enrolments(*, actor: Any, group: TeachingGroup, term: Term) -> list[Enrolment]:
-    """Enrolments of the group's pupils on the term's reference day (today, or the term's last day for
-    a past term), visible to ``actor``, in class and roll-number order."""
+def _group_enrolments(actor: Any, group: TeachingGroup, term: Term) -> Any:
     day = _reference_day(term)
     in_group = Q(homeroom__in=group.homerooms.all()) | Q(
         student__teaching_group_memberships__teaching_group=group
     )
-    return list(
+    return (
         Enrolment.objects.visible_to(actor, "view")
         .filter(in_group, school=group.school_id, start_date__lte=day)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+    )
+
+
+def group_enrolments(*, actor: Any, group: TeachingGroup, term: Term) -> list[Enrolment]:
+    """Enrolments of the group's pupils on the term's reference day (today, or the term's last day for
+    a past term), visible to ``actor``, in class and roll-number order."""
+    return list(
+        _group_enrolments(actor, group, term)
         .select_related("student", "homeroom__grade_level")
         .order_by("homeroom__order", "roll_number", "student__family_name_kana")
     )
+
+
+def group_pupil_get(*, actor: Any, group: TeachingGroup, term: Term, student_uuid: Any) -> Student | None:
+    """One pupil of the group in the term (as ``group_enrolments`` would list them), or None."""
+    enrolment = (
+        _group_enrolments(actor, group, term)
+        .filter(student__uuid=student_uuid)
+        .select_related("student")
+        .first()
+    )
+    return enrolment.student if enrolment else None
 
 
 def plan_parts(plan: EvaluationPlan) -> list[AssessmentPart]:
@@ -257,13 +274,24 @@ def _overrides(
     return grades, ratings
 
 
-def pupil_result(*, actor: Any, plan: EvaluationPlan, student: Student) -> Result:
-    """One pupil's proposals and what stands, freshly computed (after a save)."""
-    parts = plan_parts(plan)
-    scores = {
-        s.part_id: s
-        for s in Score.objects.visible_to(actor, "view").filter(part__assessment__plan=plan, student=student)
-    }
+def pupil_result(
+    *,
+    actor: Any,
+    plan: EvaluationPlan,
+    student: Student,
+    parts: list[AssessmentPart] | None = None,
+    scores: dict[int, Score] | None = None,
+) -> Result:
+    """One pupil's proposals and what stands, freshly computed (after a save, which hands over the
+    plan's parts and the pupil's scores it has just read and written)."""
+    parts = plan_parts(plan) if parts is None else parts
+    if scores is None:
+        scores = {
+            s.part_id: s
+            for s in Score.objects.visible_to(actor, "view").filter(
+                part__assessment__plan=plan, student=student
+            )
+        }
     thresholds, table = thresholds_for(plan)
     grades, ratings = _overrides(actor, [plan], [student.pk])
     return compute_result(

@@ -102,6 +102,8 @@ class RowSaveResult:
     saved: list[CellState] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     changed: int = 0
+    #: Every score of the pupil in the plan as stored after the save (by part id), for the proposals.
+    scores: dict[int, Score] = field(default_factory=dict)
 
 
 def _who(user: Any) -> str:
@@ -153,18 +155,20 @@ def score_row_save(
         parsed.append((cell, points, absent))
     if errors:
         raise ValidationError(errors)
-    if not Student.objects.visible_to(actor, "view").filter(pk=student.pk).exists():
-        raise PermissionDenied("pupil out of scope")
     result = RowSaveResult()
     now = timezone.now()
+    changes: list[ScoreChange] = []
+    created: list[int] = []
     with transaction.atomic():
-        writable = Score.objects.visible_to(actor, "change")
+        # The rows the actor may change, read once; the writes below go by primary key (and version)
+        # through the unscoped base manager, and new rows are checked against the policy at the end.
         current = {
             s.part_id: s
-            for s in Score.objects.visible_to(actor, "view")
-            .filter(student=student, part__in=[c.part for c, _p, _a in parsed])
-            .select_related("updated_by__staff_member", "part")
+            for s in Score.objects.visible_to(actor, "change")
+            .filter(student=student, part__assessment__plan=plan)
+            .select_related("updated_by__staff_member")
         }
+        result.scores = current
         for cell, points, absent in parsed:
             new_text = cell_text(points, absent)
             score = current.get(cell.part.pk)
@@ -183,22 +187,16 @@ def score_row_save(
                             updated_by=actor,
                         )
                 except IntegrityError:
-                    # Somebody created the cell a moment ago: compare with theirs.
-                    score = (
-                        Score.objects.visible_to(actor, "view")
-                        .select_related("updated_by__staff_member")
-                        .get(student=student, part=cell.part)
-                    )
-                    if score.display != new_text:
-                        result.conflicts.append(_conflict(score, new_text))
+                    # Somebody created the cell a moment ago (or it is not the actor's to change).
+                    theirs = _fresh(actor, student=student, part=cell.part)
+                    if theirs.display != new_text:
+                        result.conflicts.append(_conflict(theirs, new_text))
                     else:
-                        result.saved.append(CellState(cell.part, score.display, score.version))
+                        result.saved.append(CellState(cell.part, theirs.display, theirs.version))
                     continue
-                if not writable.filter(pk=score.pk).exists():
-                    raise PermissionDenied("score out of scope")
-                ScoreChange.objects.create(
-                    score=score, by=actor, before="", after=new_text, version=1, source=source
-                )
+                created.append(score.pk)
+                current[cell.part.pk] = score
+                changes.append(ScoreChange(score=score, by=actor, after=new_text, version=1, source=source))
                 result.saved.append(CellState(cell.part, new_text, 1))
                 result.changed += 1
                 continue
@@ -208,31 +206,44 @@ def score_row_save(
             if check_versions and score.version != cell.version:
                 result.conflicts.append(_conflict(score, new_text))
                 continue
-            updated = writable.filter(pk=score.pk, version=score.version).update(
+            updated = Score._base_manager.filter(pk=score.pk, version=score.version).update(
                 points=points, absent=absent, version=F("version") + 1, updated_by=actor, updated_at=now
             )
             if updated == 0:
-                fresh = (
-                    Score.objects.visible_to(actor, "view")
-                    .select_related("updated_by__staff_member")
-                    .filter(pk=score.pk)
-                    .first()
-                )
-                if fresh is None:
-                    raise PermissionDenied("score out of scope")
-                result.conflicts.append(_conflict(fresh, new_text))
+                result.conflicts.append(_conflict(_fresh(actor, pk=score.pk), new_text))
                 continue
-            ScoreChange.objects.create(
-                score=score,
-                by=actor,
-                before=score.display,
-                after=new_text,
-                version=score.version + 1,
-                source=source,
+            changes.append(
+                ScoreChange(
+                    score=score,
+                    by=actor,
+                    before=score.display,
+                    after=new_text,
+                    version=score.version + 1,
+                    source=source,
+                )
             )
             result.saved.append(CellState(cell.part, new_text, score.version + 1))
             result.changed += 1
+            score.points, score.absent, score.version = points, absent, score.version + 1
+        if created and Score.objects.visible_to(actor, "change").filter(pk__in=created).count() != len(
+            created
+        ):
+            raise PermissionDenied("score out of scope")  # rolls the whole row back
+        ScoreChange.objects.bulk_create(changes)
     return result
+
+
+def _fresh(actor: Any, **lookup: Any) -> Score:
+    """A score as stored now, for a conflict; PermissionDenied when the actor may not see it."""
+    score = (
+        Score.objects.visible_to(actor, "view")
+        .select_related("updated_by__staff_member", "part")
+        .filter(**lookup)
+        .first()
+    )
+    if score is None:
+        raise PermissionDenied("score out of scope")
+    return score
 
 
 # --- plans ---------------------------------------------------------------------------------------

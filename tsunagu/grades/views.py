@@ -59,8 +59,7 @@ def _group_term_plan(
 
 def _group_pupil(request: HttpRequest, group: TeachingGroup, term: Term, student_uuid: uuid.UUID) -> Any:
     """A pupil of the group in the term (as the actor sees the group's enrolments), else 404."""
-    enrolments = selectors.group_enrolments(actor=request.user, group=group, term=term)
-    student = next((e.student for e in enrolments if e.student.uuid == student_uuid), None)
+    student = selectors.group_pupil_get(actor=request.user, group=group, term=term, student_uuid=student_uuid)
     if student is None:
         raise Http404
     return student
@@ -156,7 +155,8 @@ def grid_save(request: HttpRequest, group_uuid: uuid.UUID, term: int) -> JsonRes
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
         return _json_error(_("The request could not be read."), 400)
     student = _group_pupil(request, group, found, student_uuid)
-    parts = {str(p.uuid): p for p in selectors.plan_parts(plan)}
+    plan_parts = selectors.plan_parts(plan)
+    parts = {str(p.uuid): p for p in plan_parts}
     cells = []
     for raw in raw_cells:
         try:
@@ -172,7 +172,9 @@ def grid_save(request: HttpRequest, group_uuid: uuid.UUID, term: int) -> JsonRes
         saved = services.score_row_save(actor=request.user, plan=plan, student=student, cells=cells)
     except ValidationError as exc:
         return JsonResponse({"errors": exc.message_dict}, status=400)
-    result = selectors.pupil_result(actor=request.user, plan=plan, student=student)
+    result = selectors.pupil_result(
+        actor=request.user, plan=plan, student=student, parts=plan_parts, scores=saved.scores
+    )
     body = {
         "saved": [{"part": str(c.part.uuid), "value": c.text, "version": c.version} for c in saved.saved],
         "conflicts": [
