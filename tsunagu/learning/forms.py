@@ -14,8 +14,10 @@ from tsunagu.org.models import School
 class ClientForm(forms.Form):
     """Register or change a learning app: name, kind, the schools it serves and its permissions."""
 
-    name = forms.CharField(label=_("Name"), max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ClientKind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("App name"), max_length=100)
+    kind = forms.ChoiceField(
+        label=_("App kind"), choices=ClientKind.choices, widget=forms.RadioSelect, initial=ClientKind.APP
+    )
     all_schools = forms.BooleanField(label=_("Serves every school of the ward"), required=False, initial=True)
     schools = forms.ModelMultipleChoiceField(
         label=_("Schools served"),
@@ -25,7 +27,7 @@ class ClientForm(forms.Form):
         help_text=_("Only when it does not serve every school."),
     )
     permissions = forms.MultipleChoiceField(
-        label=_("Permissions"),
+        label=_("What it may do"),
         choices=Permission.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[Permission.STATEMENTS_WRITE, Permission.STATEMENTS_READ_MINE, Permission.STATE],

@@ -188,7 +188,12 @@ def run_query(query: Query, lrs: LrsRequest) -> tuple[list[tuple[int, str]], boo
         level = matching.values("statement_id")
         for _depth in range(2):
             referring = base.filter(target__isnull=False, target__in=level)
-            rows += _time_and_order(referring.filter(voided=False), query).values_list("pk", "data")[:take]
+            found = list(
+                _time_and_order(referring.filter(voided=False), query).values_list("pk", "data")[:take]
+            )
+            if not found:
+                break
+            rows += found
             level = referring.values("statement_id")
         rows = sorted(dict(rows).items(), reverse=not query.ascending)[:take]
     more = len(rows) > query.limit

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tsunagu.learning.models import (
@@ -347,24 +347,14 @@ def store_statements(
             )
             for p in new
         ]
-        Statement.objects.bulk_create(rows)
-        agent_links: list[StatementAgent] = []
-        activity_links: list[StatementActivity] = []
-        for row, p in zip(rows, new, strict=True):
-            seen_agents: set[tuple[int, int]] = set()
+        agent_links: list[tuple[int, int, int]] = []  # (row index, agent pk, usage)
+        activity_links: list[tuple[int, int, int]] = []
+        for index, p in enumerate(new):
             for ifi, _value, usage in p.agents:
-                key = (agents[ifi].pk, usage)
-                if key not in seen_agents:
-                    seen_agents.add(key)
-                    agent_links.append(StatementAgent(statement=row, agent_id=key[0], usage=usage))
-            seen_activities: set[tuple[int, int]] = set()
+                agent_links.append((index, agents[ifi].pk, usage))
             for iri, _definition, usage in p.activities:
-                key = (activities[iri].pk, usage)
-                if key not in seen_activities:
-                    seen_activities.add(key)
-                    activity_links.append(StatementActivity(statement=row, activity_id=key[0], usage=usage))
-        StatementAgent.objects.bulk_create(agent_links)
-        StatementActivity.objects.bulk_create(activity_links)
+                activity_links.append((index, activities[iri].pk, usage))
+        _write_rows(rows, list(dict.fromkeys(agent_links)), list(dict.fromkeys(activity_links)))
         if parts:
             XapiAttachment.objects.bulk_create(
                 [XapiAttachment(sha2=p.sha2, content_type=p.content_type, content=p.content) for p in parts],
@@ -374,6 +364,61 @@ def store_statements(
         if targets:
             Statement.objects.filter(statement_id__in=targets).exclude(verb=VOIDED_VERB).update(voided=True)
     return StoreResult(ids=ids, written=len(new))
+
+
+def _write_rows(
+    rows: list[Statement], agent_links: list[tuple[int, int, int]], activity_links: list[tuple[int, int, int]]
+) -> None:
+    """Insert the statements and their link rows: PostgreSQL ``COPY`` (ids drawn from the sequence
+    first, so the links can name them), else ``bulk_create``. COPY spares the per-value quoting of a
+    large INSERT, which is most of the cost of a batch (measured with the ``xapi_ingest`` benchmark)."""
+    if connection.vendor != "postgresql":
+        Statement.objects.bulk_create(rows)
+        StatementAgent.objects.bulk_create(
+            [StatementAgent(statement=rows[i], agent_id=a, usage=u) for i, a, u in agent_links]
+        )
+        StatementActivity.objects.bulk_create(
+            [StatementActivity(statement=rows[i], activity_id=a, usage=u) for i, a, u in activity_links]
+        )
+        return
+    table = Statement._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = sorted(r[0] for r in cursor.fetchall())
+        raw = cursor.cursor
+        columns = (
+            "id, statement_id, client_id, data, stored, timestamp, verb, actor_id, registration, target, "
+            "voided, pupil_id"
+        )
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                row.pk = pk
+                copy.write_row(
+                    (
+                        pk,
+                        row.statement_id,
+                        row.client_id,
+                        row.data,
+                        row.stored,
+                        row.timestamp,
+                        row.verb,
+                        row.actor_id,
+                        row.registration,
+                        row.target,
+                        row.voided,
+                        row.pupil_id,
+                    )
+                )
+        for model, links, column in (
+            (StatementAgent, agent_links, "agent_id"),
+            (StatementActivity, activity_links, "activity_id"),
+        ):
+            with raw.copy(f"COPY {model._meta.db_table} (statement_id, {column}, usage) FROM STDIN") as copy:
+                for index, target, usage in links:
+                    copy.write_row((ids[index], target, usage))
 
 
 def _check_voiding(new: list[Prepared]) -> None:
