@@ -8,10 +8,11 @@ success and duration, context with platform, language, the jpedudataspec categor
 grade / unit extensions), ~1.3 KB of JSON each (``statement_bytes`` says exactly). Two batches warm up
 untimed. The figure is statements per second over the timed batches (target ≥ 3,000/s on 2 cores,
 issue 6); ``statements_per_cpu_s`` divides by the CPU time of this process instead (Python's share:
-less disturbed by other load, but without the database server's work). Then it times ``GET /xapi/statements?agent=<one pupil>&limit=100`` (newest 100 of one
-agent) and the same with ``related_agents=true``: p95 in ms (target ≤ 20 ms). The store holds only
-what this run (and earlier runs on the same database) wrote — ``stored_total`` — not the 10 million
-statements of the issue's target.
+less disturbed by other load, but without the database server's work). Then it times
+``GET /xapi/statements?agent=<one pupil>&limit=100`` (newest 100 of one agent) and the same with
+``related_agents=true``: p95 in ms (target ≤ 20 ms). The store holds only what this run (and
+earlier runs on the same database) wrote — ``stored_total`` — not the 10 million statements of the
+issue's target.
 """
 
 from __future__ import annotations
