@@ -11,7 +11,9 @@ topic of their school about the pupil; the nurse and the counsellor read topics 
 up (and their own); board staff read level ``board`` and up, only for pupils assigned to them as a case
 (a board assignment without a pupil reads none); guardians read level ``guardians`` about their own
 children (which includes the 家庭のようす notes they sent). Pupils read no topics. A sensitive topic is at
-most level ``care`` (a database constraint), so it never reaches the board or a family.
+most level ``care`` (a database constraint), so it never reaches the board or a family. The change
+history of a topic (``view_history``) is for the staff and board members who may read the topic, not
+for families.
 """
 
 from __future__ import annotations
