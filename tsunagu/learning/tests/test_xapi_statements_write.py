@@ -180,3 +180,13 @@ def test_attachment_without_file_url_needs_multipart(lrs: Lrs) -> None:
     assert lrs.post(statement(attachments=[attachment])).status_code == 400
     attachment["fileUrl"] = "https://files.example.jp/a"
     assert lrs.post(statement(attachments=[attachment])).status_code == 200
+
+
+def test_single_context_activity_is_returned_as_an_array(lrs: Lrs) -> None:
+    parent = {"id": "https://drill.example.jp/set/1"}
+    statement_id = lrs.post(statement(context={"contextActivities": {"parent": parent}})).json()[0]
+    got = lrs.get("/xapi/statements", {"statementId": statement_id}).json()
+    assert got["context"]["contextActivities"]["parent"] == [parent]
+    # The same statement sent again is still the same statement (no 409).
+    again = statement(id=statement_id, context={"contextActivities": {"parent": parent}})
+    assert lrs.post(again).status_code == 200

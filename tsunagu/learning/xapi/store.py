@@ -145,6 +145,27 @@ def _object_links(obj: dict[str, Any], prepared: Prepared, *, sub: bool) -> None
             _context_links(obj["context"], prepared, sub=True)
 
 
+def _activities_as_arrays(statement: dict[str, Any]) -> None:
+    """Context activities given as one object are stored as a one-element array (Data §2.4.6.2: the
+    LRS returns them as arrays), in the statement and in a sub-statement. Replaces the nested dicts
+    it changes instead of editing them, so the statement as received stays as it was."""
+
+    def fixed(context: Any) -> Any:
+        if not isinstance(context, dict) or not isinstance(context.get("contextActivities"), dict):
+            return context
+        activities = context["contextActivities"]
+        if all(isinstance(v, list) for v in activities.values()):
+            return context
+        arrays = {k: v if isinstance(v, list) else [v] for k, v in activities.items()}
+        return {**context, "contextActivities": arrays}
+
+    if "context" in statement:
+        statement["context"] = fixed(statement["context"])
+    obj = statement.get("object")
+    if isinstance(obj, dict) and "context" in obj:
+        statement["object"] = {**obj, "context": fixed(obj["context"])}
+
+
 def prepare(
     raw: Any, *, client: LearningClient, version: str, stored: dt.datetime, statement_id: str | None = None
 ) -> Prepared:
@@ -155,6 +176,7 @@ def prepare(
             raise XapiError(400, "statement.id differs from the statementId parameter")
         statement["id"] = statement_id
     data = dict(statement)
+    _activities_as_arrays(data)
     data["id"] = str(uuid.UUID(data["id"])) if "id" in data else str(uuid.uuid4())
     data["stored"] = format_timestamp(stored)
     data["authority"] = client_authority(client)
@@ -212,6 +234,8 @@ def _canonical(value: Any, key: str = "") -> Any:
 def statements_match(stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
     """True when ``incoming`` is the same statement as ``stored`` but for what the LRS may assign
     (id case, stored, authority, version, a timestamp it filled in) and serialisation."""
+    incoming = dict(incoming)
+    _activities_as_arrays(incoming)
     a, b = _canonical(stored), _canonical(incoming)
     a.pop("id", None)
     b.pop("id", None)
