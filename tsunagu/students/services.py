@@ -36,7 +36,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.text import normalize_for_search
@@ -919,6 +919,9 @@ def year_rollover_commit(
         (h.grade_level.code, h.name): h
         for h in Homeroom.objects.filter(school=school, school_year=to_year).select_related("grade_level")
     }
+    # The plan knows which homerooms exist already: check each new one's fields here and let the
+    # database's unique constraint guard the rest (a per-room unique check costs a query each).
+    new_rooms = []
     for h in plan.homerooms:
         if (h.grade_code, h.name) in rooms:
             continue
@@ -930,9 +933,10 @@ def year_rollover_commit(
             order=h.order,
             is_special_needs=h.is_special_needs,
         )
-        room.full_clean()
-        room.save()
-        rooms[(h.grade_code, h.name)] = room
+        room.full_clean(validate_unique=False, validate_constraints=False)
+        new_rooms.append(room)
+    for room in Homeroom.objects.bulk_create(new_rooms, batch_size=500):
+        rooms[(room.grade_level.code, room.name)] = room
 
     scoped = Enrolment.objects.visible_to(actor, "change")
     enrolments = {
@@ -1018,10 +1022,13 @@ def year_rollover_commit(
             )
     ids = [a for a, _ in plan.assignments_to_close]
     if ids:
+        # One UPDATE (not a CASE per row, as bulk_update writes), then the history rows in bulk.
         grants = list(RoleAssignment.objects.filter(pk__in=ids))
         for grant in grants:
             grant.ends_on = from_year.end_date
-        bulk_update_with_history(grants, RoleAssignment, ["ends_on"], batch_size=500, default_user=actor)
+        for start in range(0, len(ids), 500):
+            RoleAssignment.objects.filter(pk__in=ids[start : start + 500]).update(ends_on=from_year.end_date)
+        RoleAssignment.history.bulk_history_create(grants, batch_size=500, update=True, default_user=actor)
     return plan
 
 

@@ -163,3 +163,40 @@ def test_the_roster_pages_offer_the_export_to_those_who_may(as_user: ClientAs, p
     school_page = reverse("students:school_roster", args=[places.school.uuid])
     fragment = as_user("office").get(school_page, {"grade": "P4"}, HTTP_HX_REQUEST="true").content.decode()
     assert 'id="roster-export" hx-swap-oob="true"' in fragment and "grade=P4" in fragment
+
+
+def test_the_pdf_roster_as_an_image(
+    as_user: ClientAs, places: CastPlaces, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The class roster's first page as PNG (artifacts/) for a look; a class per page, header repeated."""
+    import json
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from tsunagu.core.pdf import _compiler
+    from tsunagu.students import exports
+
+    captured: dict[str, Any] = {}
+    original = exports.render_pdf
+
+    def capture(template: str, data: Mapping[str, Any], original: Any = original) -> bytes:
+        captured.update(template=template, data=dict(data))
+        return original(template, data)
+
+    monkeypatch.setattr(exports, "render_pdf", capture)
+    as_user("teacher").get(_homeroom_url(places, "pdf"))
+    data = captured["data"]
+    assert data["columns"] == ["出席番号", "氏名", "ふりがな", "性別", "生年月日", "保護者", "連絡先", "配慮"]
+    assert len(data["groups"]) == 1 and len(data["groups"][0]["rows"]) == _class_size(places)
+    pages = _compiler().compile(
+        input=str(Path(settings.PACKAGE_DIR) / captured["template"]),
+        format="png",
+        ppi=60,
+        sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
+    )
+    first = pages[0] if isinstance(pages, list) else pages
+    out = Path(settings.BASE_DIR) / "artifacts" / "students_roster_pdf.png"
+    out.parent.mkdir(exist_ok=True)
+    out.write_bytes(first)

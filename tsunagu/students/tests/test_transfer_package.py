@@ -155,3 +155,38 @@ def test_the_teacher_and_the_nurse_get_no_package(as_user: ClientAs, places: Cas
     url = reverse("students:student_transfer_package", args=[places.pupil.uuid])
     assert as_user("teacher").get(url).status_code == 403
     assert as_user("nurse").get(url).status_code == 403
+
+
+def test_a_transfer_inside_the_ward_moves_certificates_and_the_package_with_the_date(
+    as_user: ClientAs, places: CastPlaces, ward: Any
+) -> None:
+    """Inside the ward: until the transfer date the old school issues the certificates; from that day the
+    receiving school does, and the old school's package holds its own years only."""
+    from tsunagu.core import scopes
+    from tsunagu.students import certificates
+    from tsunagu.students.tests.test_views_transfer import principal_of
+
+    kaede = ward.schools["kaede"]
+    accepted = timezone.localdate() + dt.timedelta(days=1)
+    services.enrolment_transfer_out(
+        actor=User.objects.get(username="office"),
+        student=places.pupil,
+        accepted_on=accepted,
+        receiving_school=kaede,
+        reason="転居",
+    )
+    receiving = User.objects.get(username=principal_of(kaede))
+    new_url = reverse("students:student_certificate_new", args=[places.pupil.uuid])
+    assert as_user(receiving.username).get(new_url).status_code == 404  # not theirs yet
+    assert as_user("office").get(new_url).status_code == 200  # still at さくら小 today
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scopes, "policy_today", lambda: accepted)
+        assert as_user("office").get(new_url).status_code == 404  # さくら小 no longer certifies …
+        archive = _download(as_user("office"), places)  # … but still makes the package of its years
+        schools = {r["school_name"] for r in _csv(archive, "enrolments.csv")}
+        assert schools == {places.school.name}
+        assert kaede.name not in archive.read("enrolments.csv").decode("utf-8-sig")
+        assert as_user(receiving.username).get(new_url).status_code == 200
+        with system_scope(reason="test checks the receiving school's enrolment"):
+            enrolment = certificates.current_enrolment(actor=receiving, student=places.pupil, day=accepted)
+        assert enrolment is not None and enrolment.school == kaede
