@@ -117,9 +117,9 @@ def test_the_visit_step_seeds_a_year_with_its_patterns(ward: Any, places: CastPl
             board=None,
             schools=ward.schools,
         )
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: wall time says more about the machine's load
         demo.health_nurse_visits(ctx)
-        assert time.perf_counter() - started < 2
+        assert time.process_time() - started < 2
         visits = list(NurseVisit.objects.filter(school=places.school))
         logs = list(NurseDailyLog.objects.filter(school=places.school))
     assert len({v.date.month for v in visits}) >= 6  # a year to date
