@@ -72,6 +72,7 @@ class PlanRow:
     enrolment: Enrolment
     values: dict[str, Decimal | None]
     exam_date: dt.date | None
+    record: GeneralExamRecord | None = None
     changes: dict[str, tuple[Decimal | None, Decimal]] = dataclasses.field(default_factory=dict)
 
     @property
@@ -231,8 +232,8 @@ def measurement_import_plan(
         problems += found
         if found or enrolment is None:
             continue
-        plan_row = PlanRow(row=number, enrolment=enrolment, values=values, exam_date=exam_date)
         record = existing.get(enrolment.student_id)
+        plan_row = PlanRow(row=number, enrolment=enrolment, values=values, exam_date=exam_date, record=record)
         for field_name, value in values.items():
             old = getattr(record, field_name) if record else None
             if value is not None and value != old:

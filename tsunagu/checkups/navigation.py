@@ -12,8 +12,8 @@ from tsunagu.core.policy import registry
 
 
 def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]]:
-    """(label, URL, icon): the school's exams for the nurse and the principal; the class's follow-ups
-    for a homeroom teacher."""
+    """(label, URL, icon): the school's exams for the nurse and the principal; each child's results for a
+    guardian; the class's follow-ups for a homeroom teacher."""
     entries: list[tuple[str, str, str]] = []
     if registry.allows_any(actor, "org.School", "checkups"):
         roles = set(registry.rules_for("org.School", "checkups"))
@@ -23,6 +23,14 @@ def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]
             if len(schools) > 1:
                 label = f"{label}（{school.name}）"
             entries.append((label, reverse("checkups:school_index", args=[school.uuid]), "heart"))
+    if any(a.role == "guardian" for a in assignments) and registry.allows_any(
+        actor, "checkups.HealthExam", "view"
+    ):
+        from tsunagu.students.selectors import guardian_children_list
+
+        for child, _enrolment in guardian_children_list(actor=actor):
+            label = _("Health exams of %(name)s") % {"name": child.given_name}
+            entries.append((label, reverse("checkups:pupil_detail", args=[child.uuid]), "heart"))
     rooms = {a.homeroom.pk: a.homeroom for a in assignments if a.role == "homeroom_teacher" and a.homeroom}
     for room in rooms.values():
         label = _("Exam follow-ups %(name)s") % {"name": room.display_name}

@@ -278,7 +278,7 @@ class StatsRow:
 def school_statistics(*, actor: Any, school: School, school_year: SchoolYear) -> list[StatsRow]:
     """Per grade and sex, then per sex for the whole school: the exams the school did in the year."""
     exams = HealthExam.objects.visible_to(actor, "view").filter(school=school, school_year=school_year)
-    views = sorted(_exam_views(actor, exams), key=lambda v: (v.exam.grade_level.order, v.sex))
+    views = sorted(_exam_views(actor, exams), key=lambda v: (v.exam.grade_level.order, v.sex != Sex.MALE))
     rows: dict[tuple[Any, str], StatsRow] = {}
     totals: dict[str, StatsRow] = {str(sex): StatsRow(label="", sex=sex) for sex in (Sex.MALE, Sex.FEMALE)}
     for view in views:
@@ -344,3 +344,12 @@ def exam_progress(
 def today() -> dt.date:
     """The day the pages treat as today (a seam for tests)."""
     return timezone.localdate()
+
+
+def outstanding_count(*, actor: Any, school: School) -> int:
+    """How many letters of the school wait for their return slip (the home card's figure)."""
+    return (
+        ExamFollowUp.objects.visible_to(actor, "view")
+        .filter(school=school, letter_date__isnull=False, returned_on__isnull=True)
+        .count()
+    )

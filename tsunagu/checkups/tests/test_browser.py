@@ -65,13 +65,13 @@ def test_the_nurse_enters_a_row_by_keyboard_and_sees_the_growth_chart(open_page:
     expect(nurse.page.locator(f"#weight_kg-{second.student.uuid}")).to_be_focused()
     nurse.page.keyboard.press("Control+a")
     nurse.page.keyboard.type("300")  # digits pass the field's pattern; the range is the server's
-    nurse.page.click("button[type=submit]")
+    nurse.page.click("button.button--primary[type=submit]")
     nurse.settle()
+    nurse.screenshot("checkups-measure-grid-error-desktop")
     expect(nurse.page.locator(".cell-error .field__error").first).to_have_text(
         "10.0 から 150.0 までの値を入力してください。"
     )
     assert_clean(nurse)
-    nurse.screenshot("checkups-measure-grid-error-desktop")
     with system_scope(reason="browser test reads the saved row"):
         record = GeneralExamRecord.objects.get(
             exam__student=first.student, exam__school_year=ward.school_year

@@ -237,3 +237,17 @@ def test_statistics_count_the_schools_exams(places: Places, client_as: Any, ward
     assert boys.height_mean == (sum(heights) / len(heights)).quantize(Decimal("0.1"))
     response = client_as("principal").get(reverse("checkups:statistics", args=[places.school.uuid]))
     assert response.status_code == 200
+
+
+def test_the_menu_and_home_lead_each_role_to_their_pages(places: Places, client_as: Any) -> None:
+    nurse_home = client_as("nurse").get("/", HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert reverse("checkups:school_index", args=[places.school.uuid]) in nurse_home
+    assert "件の受診結果が未回答" in nurse_home
+    guardian_home = client_as("guardian").get("/").content.decode()
+    assert reverse("checkups:pupil_detail", args=[places.own_child.uuid]) in guardian_home
+    assert reverse("checkups:pupil_detail", args=[places.sibling.uuid]) in guardian_home
+    teacher_home = client_as("teacher").get("/").content.decode()
+    assert reverse("checkups:class_followups", args=[places.homeroom.uuid]) in teacher_home
+    assert "/checkups/schools/" not in teacher_home
+    for role in ("office", "helpdesk", "board", "student", "subject_teacher"):
+        assert "/checkups/" not in client_as(role).get("/").content.decode(), role
