@@ -239,23 +239,45 @@ def _marks(actor: Any, school_id: int, student_ids: list[int], start: dt.date, e
 
 
 def _summarise(spans: list[_Span], cal: _Calendar, marks: _MarkMap) -> dict[int, AttendanceSummary]:
+    """Add up the spans. The instructional days of each grade (school and grade closures taken out)
+    are listed once; each span takes its slice of them, and only the pupil's own marks are visited,
+    so the work grows with pupils and marks, not with pupils × days."""
     summaries: dict[int, AttendanceSummary] = {}
-    seen: set[tuple[int, dt.date]] = set()
+    grade_days: dict[int, list[dt.date]] = {}
+    own_marks: dict[int, list[tuple[dt.date, tuple[str, bool, str]]]] = defaultdict(list)
+    for (student_id, day), found in marks.items():
+        own_marks[student_id].append((day, found))
+    spans_per_pupil: dict[int, int] = defaultdict(int)
+    for span in spans:
+        spans_per_pupil[span.student_id] += 1
+    counted: dict[int, set[dt.date]] = defaultdict(set)
     for span in spans:
         summary = summaries.setdefault(span.student_id, AttendanceSummary())
+        every = grade_days.get(span.grade_level_id)
+        if every is None:
+            every = [d for d in cal.days if cal.instructional_for(d, span.grade_level_id)]
+            grade_days[span.grade_level_id] = every
+        days = every[bisect.bisect_left(every, span.start) : bisect.bisect_right(every, span.end)]
+        if spans_per_pupil[span.student_id] > 1:  # a pupil who moved: count each day once
+            done = counted[span.student_id]
+            days = [d for d in days if d not in done]
+            done.update(days)
+        if not days:
+            continue
+        summary.days_instructional += len(days)
         closed = cal.homeroom_closed.get(span.homeroom_id, set()) if span.homeroom_id else set()
-        for day in cal.slice(span.start, span.end):
-            if (span.student_id, day) in seen or not cal.instructional_for(day, span.grade_level_id):
+        day_set: set[dt.date] | None = None
+        if closed:
+            day_set = set(days)
+            summary.days_excused += len(closed & day_set)
+        first, last = days[0], days[-1]
+        for day, (kind, left_early, place) in own_marks.get(span.student_id, ()):
+            if day < first or day > last:
                 continue
-            seen.add((span.student_id, day))
-            summary.days_instructional += 1
-            if day in closed:
-                summary.days_excused += 1
+            if day_set is None:
+                day_set = set(days)
+            if day not in day_set or day in closed:
                 continue
-            mark = marks.get((span.student_id, day))
-            if mark is None:
-                continue
-            kind, left_early, place = mark
             category = MARK_CATEGORY[kind]
             if category == Category.EXCUSED:
                 summary.days_excused += 1

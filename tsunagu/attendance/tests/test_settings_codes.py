@@ -270,3 +270,27 @@ def test_the_monthly_book_is_a_pdf_for_the_class_readers(world: World) -> None:
     assert response.content.startswith(b"%PDF")
     assert force_login(Client(), world.other_teacher).get(url).status_code == 404
     assert timezone.localdate()  # the page itself is dated by the server's today
+
+
+def test_the_daily_screen_records_periods_when_the_school_does(world: World) -> None:
+    pupil = add_pupil(world.homeroom, roll=1)
+    services.attendance_settings_save(
+        actor=world.principal,
+        school=world.school,
+        report_deadline=dt.time(8, 15),
+        period_marks=True,
+        periods_per_day=6,
+    )
+    teacher = force_login(Client(), world.teacher)
+    url = reverse("attendance:daily", args=[world.homeroom.uuid]) + "?date=2026-06-10"
+    page = teacher.get(url)
+    assert page.status_code == 200 and f'name="period-{pupil.uuid}-6"' in page.content.decode()
+    form = {"date": "2026-06-10", f"kind-{pupil.uuid}": "late", f"time-{pupil.uuid}": "09:50"}
+    form |= {f"period-{pupil.uuid}-1": "absent", f"period-{pupil.uuid}-2": "late"}
+    form[f"kind-{world.child.uuid}"] = "present"
+    assert teacher.post(url, form).status_code == 302
+    with system_scope(reason="test reads period marks"):
+        saved = dict(PeriodMark.objects.filter(student=pupil).values_list("period", "kind"))
+    assert saved == {1: "absent", 2: "late"}
+    shown = teacher.get(url).content.decode()
+    assert '<option value="absent" selected>' in shown
