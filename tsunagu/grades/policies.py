@@ -115,10 +115,20 @@ def homeroom_view_grades_school(a: RoleAssignment) -> RuleResult:
 # --- evaluation plans --------------------------------------------------------------------------
 
 
-@rule(EvaluationPlan, actions=["view", "change"], roles=["subject_teacher"])
+@rule(EvaluationPlan, actions=["change"], roles=["subject_teacher"])
 def plan_own_subject(a: RoleAssignment) -> RuleResult:
-    """Plans of one's subject in the grade of one's teaching group."""
+    """This year's plans of one's subject in the grade of one's teaching group."""
     return _plans_of_group(a)
+
+
+@rule(EvaluationPlan, actions=["view"], roles=["subject_teacher"])
+def plan_view_own_subject(a: RoleAssignment) -> RuleResult:
+    """Plans of one's subject in the grade of one's teaching group at one's school, earlier years too
+    (to copy last year's; plans hold no personal data)."""
+    group = a.teaching_group
+    if group is None:
+        return NOTHING
+    return Q(school=group.school_id, subject=group.subject_id, grade_level=group.grade_level_id)
 
 
 @rule(EvaluationPlan, actions=["view"], roles=["homeroom_teacher"])
