@@ -3,7 +3,8 @@
 Flow: the nurse records a diagnosis (:func:`infection_record`), which stores the period the law gives
 (:func:`~tsunagu.infection.diseases.exclusion_period`) as a proposal; the nurse confirms it, adjusting
 the days with a reason if needed (:func:`infection_confirm`); confirming writes 出席停止（感染症） into the
-register for every instructional day of the period (:func:`_sync_register`). Entering a missing date
+register for every instructional day of the period (:func:`_sync_register`, through attendance's
+``marks_write``). Entering a missing date
 later (:func:`infection_dates_update`) recomputes and extends a provisional period.
 
 Which register marks a suspension replaces: none (a day not taken yet, or taken as present — the
@@ -11,7 +12,9 @@ pupil may have come in on the day of onset, but the nurse's confirmed period is 
 病欠 and 事故欠 (the usual guess before the diagnosis was known) and an earlier 出席停止（感染症）. Every
 other mark (遅刻, 早退, 忌引, 出席扱い, other suspensions …) is kept: the pupil was at school or is excused
 for a reason of its own; such days are returned as ``kept`` so the page can say so. What a suspension
-replaced is remembered (:class:`SuspensionDay`), so a shortened or cancelled period gives it back.
+replaced is remembered (:class:`SuspensionDay`), so a shortened or cancelled period gives it back;
+attendance has no service for taking marks back, so that part writes through this app's own rule
+(``AttendanceMark`` action ``suspend_infection``, the school nurse's school).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from tsunagu.attendance.models import (
     ReportReason,
     ReportStatus,
 )
-from tsunagu.attendance.services import closure_create
+from tsunagu.attendance.services import closure_create, marks_write
 from tsunagu.core.audit import audit_event
 from tsunagu.core.policy import registry
 from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
@@ -344,11 +347,7 @@ def _sync_register(actor: Any, infection: SchoolInfection) -> RegisterWrite:
     marks = AttendanceMark.objects.visible_to(actor, "suspend_infection")
     touched = sorted(wanted | set(done))
     existing = {m.date: m for m in marks.filter(student_id=infection.student_id, date__in=touched)}
-    enrolments = list(
-        Enrolment.objects.visible_to(actor, "view")
-        .filter(student_id=infection.student_id, school_id=infection.school_id)
-        .order_by("start_date")
-    )
+    student = Student.objects.visible_to(actor, "view").filter(pk=infection.student_id).first()
     name = infection.disease_name[:60]
     saved: list[int] = []
 
@@ -366,44 +365,38 @@ def _sync_register(actor: Any, infection: SchoolInfection) -> RegisterWrite:
         record.delete()
         result.removed.append(day)
 
+    # New days go through attendance's own service (same replacement rule: nothing, an absence or an
+    # earlier 出席停止); what each day held before is remembered first, to give it back later.
+    to_write = []
     for day in sorted(wanted):
-        enrolment = next(
-            (e for e in enrolments if e.start_date <= day and (not e.end_date or day <= e.end_date)), None
-        )
-        if enrolment is None:
-            continue
         mark = existing.get(day)
         if mark is not None and mark.kind not in REPLACEABLE:
             result.kept.append(day)
-            continue
-        if (
+        elif not (
             mark is not None
             and mark.kind == Mark.SUSPENDED_INFECTION
             and mark.disease == name
             and day in done
         ):
-            continue
-        if day not in done:
-            SuspensionDay.objects.create(
-                infection=infection,
-                date=day,
-                replaced_kind=mark.kind if mark is not None and mark.kind != Mark.SUSPENDED_INFECTION else "",
-                replaced_reason=mark.reason if mark is not None else "",
-            )
-        if mark is None:
-            mark = AttendanceMark(
-                student_id=infection.student_id,
-                school_id=infection.school_id,
-                homeroom_id=enrolment.homeroom_id,
-                date=day,
-            )
-        mark.kind, mark.disease, mark.reason = Mark.SUSPENDED_INFECTION, name, ""
-        mark.arrived_at = mark.left_at = None
-        mark.place = ""
-        mark.recorded_by = actor
-        mark.save()
-        saved.append(mark.pk)
-        result.written.append(day)
+            to_write.append(day)
+    if to_write:
+        assert student is not None
+        written = marks_write(
+            actor=actor, student=student, days=to_write, kind=Mark.SUSPENDED_INFECTION, detail=name
+        )
+        result.kept = sorted(set(result.kept) | set(written.skipped))
+        for day in written.written:
+            mark = existing.get(day)
+            if day not in done:
+                SuspensionDay.objects.create(
+                    infection=infection,
+                    date=day,
+                    replaced_kind=mark.kind
+                    if mark is not None and mark.kind != Mark.SUSPENDED_INFECTION
+                    else "",
+                    replaced_reason=mark.reason if mark is not None else "",
+                )
+        result.written = list(written.written)
 
     # What was written must still be the actor's to change; otherwise roll everything back.
     if marks.filter(pk__in=saved).count() != len(saved):

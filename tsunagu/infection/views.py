@@ -180,7 +180,9 @@ def _report_write(request: HttpRequest, result: services.RegisterWrite) -> None:
     )
     if result.kept:
         days = "、".join(f"{d.month}/{d.day}" for d in result.kept)
-        messages.warning(request, _("Marks kept (not an absence): %(days)s") % {"days": days})
+        messages.warning(
+            request, _("Days left as they were (another mark, a closure …): %(days)s") % {"days": days}
+        )
 
 
 @require_POST
