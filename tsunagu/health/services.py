@@ -679,48 +679,32 @@ def early_leave_reason(visit: NurseVisit) -> str:
 
 def _early_leave_to_register(*, actor: Any, visit: NurseVisit) -> bool:
     """Write the visit's early leave as an 早退 mark with its time to the 出席簿, through the attendance
-    app's ``register_day_save``; True when written.
+    app's ``early_leave_record`` (which the nurse may call); True when written.
 
-    A pupil already marked late keeps the late mark and gets the leaving time. When the actor may not
-    write the class's register (the nurse, under today's attendance rules) or the register refuses the
-    day, nothing is written there and the visit waits (``RegisterState.WAITING``) for the homeroom
-    teacher, who writes it with one tap on their notice (:func:`visit_register_early_leave`) — the
-    time and reason come from the visit, nobody types them again.
+    A pupil already marked late keeps the late mark and gets the leaving time. When the register refuses
+    the day (the pupil is marked absent or suspended: a person must judge) or the actor may not write
+    it, nothing is written there and the visit waits (``RegisterState.WAITING``) for the homeroom
+    teacher, who writes it with one tap on their notice (:func:`visit_register_early_leave`) — the time
+    and reason come from the visit, nobody types them again.
     """
-    from tsunagu.attendance.models import AttendanceMark, Mark
-    from tsunagu.attendance.services import MarkEntry, register_day_save
+    from tsunagu.attendance.services import early_leave_record
 
-    homeroom = visit.homeroom
-    if homeroom is None or visit.time_out is None:
+    if visit.homeroom is None or visit.time_out is None:
         return False
-    existing = AttendanceMark.objects.visible_to(actor, "view").filter(
-        student=visit.student_id, date=visit.date
-    )
-    mark = existing.first()
-    reason = early_leave_reason(visit)
-    if mark is None or mark.kind == Mark.EARLY_LEAVE:
-        entry = MarkEntry(
-            student_id=visit.student_id, kind=Mark.EARLY_LEAVE, time=visit.time_out, detail=reason
-        )
-    elif mark.kind == Mark.LATE:
-        entry = MarkEntry(
-            student_id=visit.student_id,
-            kind=Mark.LATE,
-            time=mark.arrived_at,
-            left_at=visit.time_out,
-            detail=mark.reason or reason,
-        )
-    else:
-        entry = None  # marked absent or suspended that day: the register needs a person's judgement
     state = RegisterState.WAITING
-    if entry is not None:
-        try:
-            with transaction.atomic():
-                register_day_save(actor=actor, homeroom=homeroom, day=visit.date, entries=[entry])
-        except (PermissionDenied, ValidationError):
-            pass
-        else:
-            state = RegisterState.WRITTEN
+    try:
+        with transaction.atomic():
+            early_leave_record(
+                actor=actor,
+                student=visit.student,
+                left_at=visit.time_out,
+                day=visit.date,
+                reason=early_leave_reason(visit),
+            )
+    except (PermissionDenied, ValidationError):
+        pass
+    else:
+        state = RegisterState.WRITTEN
     NurseVisit.objects.visible_to(actor, "view_outline").filter(pk=visit.pk).update(register_state=state)
     visit.register_state = state
     return state == RegisterState.WRITTEN

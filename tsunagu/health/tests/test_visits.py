@@ -157,9 +157,7 @@ def test_a_changed_outcome_makes_the_notice_unread_again(hs: HealthSchool, day: 
         services.health_notice_mark_read(actor=hs.other_teacher, notice=notice)
 
 
-def test_an_early_leave_reaches_the_register_with_one_tap_of_the_teacher(
-    hs: HealthSchool, day: dt.date
-) -> None:
+def test_an_early_leave_reaches_the_register_from_the_nurses_entry(hs: HealthSchool, day: dt.date) -> None:
     visit = record(
         hs,
         day,
@@ -169,19 +167,29 @@ def test_an_early_leave_reaches_the_register_with_one_tap_of_the_teacher(
         guardian_contacted_at=dt.time(10, 50),
         guardian_contact="mother",
     )
-    # The nurse may not write the class's register: the visit waits for the class teacher.
-    assert visit.register_state == RegisterState.WAITING
-    assert not AttendanceMark.objects.visible_to(hs.teacher).filter(student=hs.pupils[0], date=day).exists()
-    with pytest.raises(PermissionDenied):
-        services.visit_register_early_leave(actor=hs.other_teacher, visit=visit)
-    services.visit_register_early_leave(actor=hs.teacher, visit=visit)
+    # Entered once: the nurse's entry writes the 早退 with its time; the teacher types nothing.
+    assert visit.register_state == RegisterState.WRITTEN
     mark = AttendanceMark.objects.visible_to(hs.teacher).get(student=hs.pupils[0], date=day)
     assert (mark.kind, mark.left_at, mark.homeroom) == (Mark.EARLY_LEAVE, dt.time(11, 15), hs.room)
     assert "10:50" in mark.reason and "発熱" not in mark.reason  # no diagnosis in the register
-    visit.refresh_from_db()
-    assert visit.register_state == RegisterState.WRITTEN
     services.visit_register_early_leave(actor=hs.teacher, visit=visit)  # idempotent
     assert AttendanceMark.objects.visible_to(hs.teacher).filter(student=hs.pupils[0], date=day).count() == 1
+
+
+def test_an_early_leave_the_register_refuses_waits_for_the_teachers_one_tap(
+    hs: HealthSchool, day: dt.date
+) -> None:
+    register_day_save(
+        actor=hs.teacher,
+        homeroom=hs.room,
+        day=day,
+        entries=[MarkEntry(student_id=hs.pupils[0].pk, kind=Mark.ABSENT_ILLNESS)],
+    )
+    visit = record(hs, day, complaints=["fever"], time_out=dt.time(11, 15), outcome=Outcome.EARLY_LEAVE)
+    # Marked absent that morning: a person must judge, so the visit waits for the class teacher.
+    assert visit.register_state == RegisterState.WAITING
+    with pytest.raises(PermissionDenied):
+        services.visit_register_early_leave(actor=hs.other_teacher, visit=visit)
 
 
 def test_a_late_pupil_who_leaves_early_keeps_the_late_mark(hs: HealthSchool, day: dt.date) -> None:
@@ -243,12 +251,13 @@ def test_the_daily_log_equals_the_records(hs: HealthSchool, day: dt.date) -> Non
     log = selectors.daily_log_get(actor=hs.nurse, school=hs.school, day=day)
     rows = {row.homeroom.pk: row for row in log.classes}
     mine, other = rows[hs.room.pk], rows[hs.other_room.pk]
+    # The early leave counts: the nurse's entry wrote it to the register.
     assert (mine.enrolled, mine.absent, mine.excused, mine.late, mine.early_leave, mine.visits) == (
         4,
         1,
         1,
         1,
-        0,
+        1,
         3,
     )
     assert mine.reasons == {"発熱": 1, "インフルエンザ": 1}
