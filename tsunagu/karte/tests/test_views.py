@@ -38,9 +38,11 @@ def pupil(ward: object):
         days = list(
             SchoolDay.objects.filter(school=room.school, date__lte=today, kind=DayKind.INSTRUCTIONAL)
             .order_by("-date")
-            .values_list("date", flat=True)[:7]
+            .values_list("date", flat=True)[:8]
         )
+        # Present on the 8th school day back (no mark), absent on the 7 since: exactly a 7-day streak.
         AttendanceMark.objects.filter(student=enrolment.student, date__in=days).delete()
+        days = days[:7]
         AttendanceMark.objects.bulk_create(
             AttendanceMark(
                 student=enrolment.student, school=room.school, homeroom=room, date=d, kind="absent_illness"
