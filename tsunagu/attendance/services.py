@@ -418,6 +418,34 @@ def marks_write(
 
 
 @transaction.atomic
+def marks_remove(*, actor: Any, student: Student, days: list[dt.date], kind: str) -> list[dt.date]:
+    """Take back marks of ``kind`` that :func:`marks_write` wrote (e.g. a 出席停止 shortened after the
+    doctor's note): on each of ``days`` a mark of exactly that kind is removed, so the pupil counts as
+    present there again; any other mark is left alone. Returns the days cleared. Same actors as
+    :func:`marks_write`."""
+    _require(
+        Student.objects.filter(pk=student.pk),
+        actor,
+        "record_attendance",
+        "この児童生徒の出欠は入力できません。",
+    )
+    if kind == Mark.PRESENT or kind not in Mark.values:
+        raise ValidationError({"kind": "出欠の種別が正しくありません。"})
+    found = list(
+        AttendanceMark.objects.visible_to(actor, "record").filter(student=student, kind=kind, date__in=days)
+    )
+    for mark in found:
+        mark.delete()
+    cleared = sorted(m.date for m in found)
+    audit_event(
+        kind="attendance_marks_removed",
+        actor=actor,
+        detail={"student": str(student.uuid), "kind": kind, "days": [d.isoformat() for d in cleared]},
+    )
+    return cleared
+
+
+@transaction.atomic
 def early_leave_record(
     *,
     actor: Any,

@@ -127,3 +127,28 @@ def test_an_early_leave_on_a_day_marked_absent_is_refused(world: World) -> None:
     assert "病欠" in str(error.value)
     with pytest.raises(PermissionDenied):
         services.early_leave_record(actor=world.office, student=pupil, left_at=dt.time(11, 0), today=TODAY)
+
+
+def test_suspension_days_are_taken_back_and_other_marks_stay(world: World) -> None:
+    pupil = add_pupil(world.homeroom, roll=1)
+    services.marks_write(
+        actor=world.nurse,
+        student=pupil,
+        days=[D(2026, 6, 8), D(2026, 6, 9)],
+        kind=Mark.SUSPENDED_INFECTION,
+        detail="インフルエンザ",
+        today=TODAY,
+    )
+    mark(pupil, world.homeroom, D(2026, 6, 10), Mark.ABSENT_ILLNESS)
+    cleared = services.marks_remove(
+        actor=world.nurse,
+        student=pupil,
+        days=[D(2026, 6, 9), D(2026, 6, 10)],
+        kind=Mark.SUSPENDED_INFECTION,
+    )
+    assert cleared == [D(2026, 6, 9)]
+    assert kinds(pupil) == {D(2026, 6, 8): Mark.SUSPENDED_INFECTION, D(2026, 6, 10): Mark.ABSENT_ILLNESS}
+    with pytest.raises(PermissionDenied):
+        services.marks_remove(
+            actor=world.office, student=pupil, days=[D(2026, 6, 8)], kind=Mark.SUSPENDED_INFECTION
+        )
