@@ -64,7 +64,10 @@ def test_every_cast_member_gets_a_japanese_home_with_todays_date(as_user: Client
 
 def test_the_teacher_sees_their_class_with_its_roster(as_user: ClientAs, places: CastPlaces) -> None:
     response, html = home(as_user("teacher"))
-    assert templates_of(response) == {"core/home/teacher.html", "health/home/staff.html"}
+    # Core's own card first; the apps add theirs (check-ins, nurse visits, good points, class board).
+    assert {"core/home/teacher.html", "health/home/staff.html", "karte/home/teacher.html"} <= templates_of(
+        response
+    )
     cards = response.context["sections"][0].context["homeroom_cards"]
     assert [card["homeroom"] for card in cards] == [places.homeroom]
     assert cards[0]["count"] > 0
@@ -82,7 +85,8 @@ def test_the_principal_sees_the_school_classes_staff_and_roster(
     as_user: ClientAs, places: CastPlaces
 ) -> None:
     response, html = home(as_user("principal"))
-    assert templates_of(response) == {"core/home/school.html", "health/home/staff.html"}
+    assert {"core/home/school.html", "health/home/staff.html"} <= templates_of(response)
+    assert not any(t.startswith("karte/") for t in templates_of(response))  # no class of their own
     section = response.context["sections"][0].context
     assert section["school"] == places.school
     assert section["pupil_total"] == sum(card["count"] for card in section["homeroom_cards"]) > 0
@@ -98,9 +102,9 @@ def test_office_and_nurse_get_the_school_roster(as_user: ClientAs, places: CastP
     assert response.context["sections"][0].context["staff_count"] is None
 
 
-def test_the_nurse_is_told_plainly_that_health_features_are_coming(as_user: ClientAs) -> None:
+def test_the_nurse_is_not_told_that_health_features_are_coming_any_more(as_user: ClientAs) -> None:
     _, html = home(as_user("nurse"))
-    assert "準備中" in html
+    assert "保健室来室記録・保健日誌・健康診断・感染症の機能は準備中" not in html
 
 
 def test_the_board_sees_totals_per_school_and_no_names(as_user: ClientAs, places: CastPlaces) -> None:
@@ -139,24 +143,48 @@ def test_the_helpdesk_sees_schools_and_no_pupil_data(as_user: ClientAs, places: 
     assert "/students/" not in html and "/roster/" not in html
 
 
-def test_navigation_offers_only_pages_the_actor_may_open(as_user: ClientAs, places: CastPlaces) -> None:
+@pytest.mark.parametrize(
+    "username",
+    [
+        "teacher",
+        "subject_teacher",
+        "principal",
+        "nurse",
+        "office",
+        "board",
+        "guardian",
+        "student",
+        "helpdesk",
+    ],
+)
+def test_navigation_offers_only_pages_the_actor_may_open(as_user: ClientAs, username: str) -> None:
+    client = as_user(username)
+    urls = [item.url for item in client.get(reverse("home")).context["nav_items"]]
+    assert urls[0] == "/" and len(urls) == len(set(urls))
+    for url in urls:
+        assert client.get(url).status_code == 200, f"{username} is offered {url}"
+
+
+def test_navigation_leads_each_role_to_its_daily_pages(as_user: ClientAs, places: CastPlaces) -> None:
     def nav(username: str) -> list[str]:
         return [item.url for item in as_user(username).get(reverse("home")).context["nav_items"]]
 
-    assert nav("teacher") == [
-        "/",
+    teacher = nav("teacher")
+    for page in (
         reverse("students:homeroom_roster", args=[places.homeroom.uuid]),
         reverse("attendance:daily", args=[places.homeroom.uuid]),
         reverse("health:class_summary", args=[places.homeroom.uuid]),
-    ]
-    assert reverse("students:school_roster", args=[places.school.uuid]) in nav("principal")
-    assert reverse("attendance:school_alerts", args=[places.school.uuid]) in nav("principal")
-    assert reverse("health:school_summary", args=[places.school.uuid]) in nav("principal")
-    assert nav("student") == ["/", reverse("health:pupil_checkin")]
-    assert nav("board") == ["/", reverse("health:ward_summary")]
-    assert nav("guardian") == ["/", reverse("attendance:report_new")]
-    for username in ("helpdesk",):
-        assert nav(username) == ["/"]
+        reverse("karte:class_board", args=[places.homeroom.uuid]),
+    ):
+        assert page in teacher
+    assert reverse("students:school_roster", args=[places.school.uuid]) not in teacher
+    principal = nav("principal")
+    assert reverse("students:school_roster", args=[places.school.uuid]) in principal
+    assert reverse("attendance:school_alerts", args=[places.school.uuid]) in principal
+    assert reverse("health:school_summary", args=[places.school.uuid]) in principal
+    assert reverse("health:pupil_checkin") in nav("student")
+    assert reverse("attendance:report_new") in nav("guardian")
+    assert nav("helpdesk") == ["/"]
 
 
 def test_a_user_without_roles_is_told_what_to_do(db: Any) -> None:
@@ -171,6 +199,7 @@ def test_the_home_page_of_the_principal_needs_a_fixed_number_of_queries(as_user:
     client.get(reverse("home"))
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("home"))
-    # session, user, role assignments, MFA factor, schools, homerooms, counts per homeroom, staff count,
-    # talk requests waiting for an answer (health card)
-    assert len(queries) == 9, [q["sql"][:120] for q in queries.captured_queries]
+    # session, user, role assignments, MFA factor, schools, homerooms, counts per homeroom, staff count;
+    # the apps' cards: talk requests waiting (health), the nurse's schools and today's visits (health),
+    # follow-up letters waiting (checkups)
+    assert len(queries) == 12, "\n".join(q["sql"][:160] for q in queries.captured_queries)
