@@ -50,7 +50,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """Note when a transactional test has emptied the database (its teardown flushes every table)."""
     global _emptied
     yield
-    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and bool(marker.kwargs.get("transaction"))
+    if transactional or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         _emptied = True
 
 
