@@ -47,6 +47,7 @@ from tsunagu.attendance.models import (
 )
 from tsunagu.core.policy import registry
 from tsunagu.org.models import Board, DayKind, Homeroom, School, SchoolDay, SchoolYear
+from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment, Student
 
 #: 施行令 §20: the principal tells the board of a pupil absent this many school days in a row.
@@ -718,7 +719,7 @@ def absence_alerts(
     not come back either); any attended day ends it.
     """
     today = today or timezone.localdate()
-    year = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    year = school_year_on(today)
     if year is None:
         return []
     enrolments = Enrolment.objects.visible_to(actor, "view").filter(
@@ -809,7 +810,7 @@ def absence_run(
     """The pupil's current run of absent school days this year at ``school`` (else their longest),
     with the register's label and reason for each day; None when there is no run at all."""
     today = today or timezone.localdate()
-    year = SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    year = school_year_on(today)
     enrolment = (
         Enrolment.objects.visible_to(actor, "view")
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=today), student=student, school=school)

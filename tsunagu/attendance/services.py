@@ -48,7 +48,8 @@ from tsunagu.attendance.selectors import (
 from tsunagu.core.audit import audit_event
 from tsunagu.core.policy import registry
 from tsunagu.core.views import WriteOutOfScope, ensure_visible_after_write
-from tsunagu.org.models import Board, DayKind, GradeLevel, Homeroom, School, SchoolDay, SchoolYear
+from tsunagu.org.models import Board, DayKind, GradeLevel, Homeroom, School, SchoolDay
+from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment, Student
 
 
@@ -543,7 +544,7 @@ def closure_create(
     )
     if end_date < start_date:
         raise ValidationError({"end_date": "最終日は初日と同じか後の日にしてください。"})
-    year = SchoolYear.objects.filter(start_date__lte=start_date, end_date__gte=start_date).first()
+    year = school_year_on(start_date)
     if year is None or end_date > year.end_date:
         raise ValidationError({"end_date": "休業・閉鎖は一つの年度の中で入力してください。"})
     if not reason.strip():

@@ -15,6 +15,7 @@ from django.utils import timezone
 from tsunagu.checkups import derive
 from tsunagu.checkups.models import DentalExamRecord, ExamFollowUp, GeneralExamRecord, HealthExam
 from tsunagu.org.models import Homeroom, School, SchoolYear
+from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment, Sex, Student
 from tsunagu.students.selectors import enrolled_on, reference_day
 
@@ -25,7 +26,7 @@ SUPPRESS_BELOW = 5
 def current_school_year() -> SchoolYear | None:
     """The school year containing today."""
     day = timezone.localdate()
-    return SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    return school_year_on(day)
 
 
 @dataclass

@@ -17,7 +17,8 @@ from tsunagu.core.views import ensure_visible_after_write
 from tsunagu.karte.history import histories_for
 from tsunagu.karte.models import Insight, InsightSettings, InsightStatus
 from tsunagu.karte.rules import Thresholds, evaluate
-from tsunagu.org.models import School, SchoolYear
+from tsunagu.org.models import School
+from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment
 from tsunagu.students.selectors import enrolled_on
 
@@ -38,7 +39,7 @@ def insights_refresh(
     dismissal, patterns no longer seen are resolved. Returns counts. Called by the nightly command and
     by the karte's "再確認" button (for one pupil, after the view's policy check)."""
     with system_scope(reason=f"insight refresh at {school.name}"):
-        year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+        year = school_year_on(day)
         if year is None:
             return {"pupils": 0, "opened": 0, "updated": 0, "resolved": 0}
         enrolled = Enrolment.objects.filter(enrolled_on(day), school=school, school_year=year)

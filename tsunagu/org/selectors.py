@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils import timezone
 
-from tsunagu.org.models import Homeroom, School, StaffMember, TeachingGroup
+from tsunagu.org.models import Homeroom, School, SchoolYear, StaffMember, TeachingGroup
+
+
+def school_year_on(day: dt.date) -> SchoolYear | None:
+    """The 年度 containing ``day`` (school years are ward-wide and not personal data: no actor)."""
+    return SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
 
 
 def homeroom_list_current(

@@ -24,13 +24,13 @@ from functools import lru_cache
 from typing import Any
 
 import jaconv
-from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.core.scope import system_scope
 from tsunagu.org.models import Board, Homeroom, School, SchoolYear, TeachingAssignment, TeachingGroup
 from tsunagu.roster_sync.profiles import ALL_FILES, ROSTER_FILES, Profile
 from tsunagu.students.models import Enrolment, TeachingGroupMembership
+from tsunagu.students.selectors import enrolled_on
 
 #: Namespace of the UUIDv5 ids of derived rows (courses, roles, enrollments).
 NAMESPACE = uuid.UUID("8d4f3b1e-6a52-5c0e-9a57-1f2e3c4d5e6f")
@@ -272,9 +272,8 @@ def _pupils(
     groups: dict[int, ClassRef],
 ) -> None:
     """Users, roles and homeroom/teaching-group enrollments of the pupils enrolled on ``day``."""
-    open_on_day = Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
     rows = (
-        Enrolment.objects.filter(open_on_day, school_id__in=school_ids, school_year=year)
+        Enrolment.objects.filter(enrolled_on(day), school_id__in=school_ids, school_year=year)
         .order_by("school__mext_code", "homeroom_id", "roll_number", "student_id")
         .values_list(
             "student_id",

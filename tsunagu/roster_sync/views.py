@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from tsunagu.core.audit import audit_event
 from tsunagu.core.views import policy_required
 from tsunagu.org.models import School, SchoolYear
+from tsunagu.org.selectors import school_year_on
 from tsunagu.roster_sync.export import package_build
 from tsunagu.roster_sync.forms import WARD, CheckForm, ExportForm
 from tsunagu.roster_sync.profiles import PROFILES
@@ -22,8 +23,7 @@ MAX_UPLOAD = 200 * 1024 * 1024
 
 
 def _this_year() -> SchoolYear | None:
-    today = timezone.localdate()
-    return SchoolYear.objects.filter(start_date__lte=today, end_date__gte=today).first()
+    return school_year_on(timezone.localdate())
 
 
 def _schools(request: HttpRequest) -> list[School]:

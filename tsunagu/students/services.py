@@ -50,6 +50,7 @@ from tsunagu.org.models import (
     StaffMember,
     TeachingAssignment,
 )
+from tsunagu.org.selectors import school_year_on
 from tsunagu.org.services import teaching_assignment_create
 from tsunagu.students.models import (
     Enrolment,
@@ -82,7 +83,7 @@ def _authorise_school(actor: Any, school: School, action: str) -> None:
 
 def school_year_for(day: dt.date, *, create: bool = False) -> SchoolYear | None:
     """The 年度 containing ``day``; created with the usual bounds when ``create`` is set."""
-    year = SchoolYear.objects.filter(start_date__lte=day, end_date__gte=day).first()
+    year = school_year_on(day)
     if year is None and create:
         start, end = school_year_bounds(school_year_of(day))
         year, _ = SchoolYear.objects.get_or_create(
