@@ -42,10 +42,11 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo --scale small --seed 1 --if-empty
 	$(PY) manage.py demo_logins
-	$(PY) manage.py runserver $(HOST)
+	@# Background jobs (whole-school report cards) run in a worker beside the server; it stops with it.
+	$(PY) manage.py db_worker --queue-name '*' & trap 'kill $$!' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 serve: setup
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py db_worker --queue-name '*' & trap 'kill $$!' EXIT INT TERM; $(PY) manage.py runserver $(HOST)
 
 test: setup
 	$(BIN)/pytest -n 2 -q

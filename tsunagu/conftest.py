@@ -22,6 +22,14 @@ WARD_SEED = 1
 _blocker: Any = None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Background tasks run at once in tests, inside the request or service that enqueues them."""
+    from django.test import override_settings
+
+    immediate = "django_tasks.backends.immediate.ImmediateBackend"
+    override_settings(TASKS={"default": {"BACKEND": immediate}}).enable()
+
+
 def _seed_if_missing() -> None:
     from tsunagu.core.scope import system_scope
     from tsunagu.demo.generator import seed_ward, ward_exists

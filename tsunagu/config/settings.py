@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "tsunagu.core",
     "tsunagu.org",
     "tsunagu.students",
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "tsunagu.learning",
     "tsunagu.roster_sync",
     "tsunagu.karte",
+    "tsunagu.report_cards",
+    "tsunagu.records",
+    "tsunagu.learning_summaries",
     "tsunagu.demo",
     "tsunagu.bench",
 ]
@@ -112,6 +117,11 @@ TEMPLATES = [
 # --- database -------------------------------------------------------------------------------
 # DATABASE_URL selects the database; without it Tsunagu runs on a SQLite file inside the project.
 _default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'tsunagu.sqlite3'}"
+# Background jobs (whole-school report cards, rebuilds): Django's task framework (the django-tasks
+# backport) with its database backend, so no broker is needed; `manage.py db_worker` runs them
+# (`make demo` starts one beside the server). Tests run tasks at once (see conftest).
+TASKS = {"default": {"BACKEND": env_str("TSUNAGU_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", _default_sqlite), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)

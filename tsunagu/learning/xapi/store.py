@@ -34,6 +34,7 @@ from tsunagu.learning.models import (
     XapiAgent,
     XapiAttachment,
 )
+from tsunagu.learning.signals import statements_stored
 from tsunagu.learning.xapi.errors import XapiError
 from tsunagu.learning.xapi.validate import (
     VOIDED_VERB,
@@ -387,6 +388,7 @@ def store_statements(
         targets = [p.target for p in new if p.voiding]
         if targets:
             Statement.objects.filter(statement_id__in=targets).exclude(verb=VOIDED_VERB).update(voided=True)
+        statements_stored.send(sender=Statement, statements=rows, voided=[str(t) for t in targets])
     return StoreResult(ids=ids, written=len(new))
 
 

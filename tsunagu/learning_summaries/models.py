@@ -1,0 +1,1 @@
+"""Models of the learning_summaries app."""
