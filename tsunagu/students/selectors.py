@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from tsunagu.core.apphooks import app_hooks
 from tsunagu.core.policy import registry
 from tsunagu.core.text import normalize_for_search
 from tsunagu.org.models import GradeLevel, Homeroom, School, SchoolYear
@@ -511,3 +512,13 @@ def roster_export_get(
         addresses=addresses,
         student_ids=ids,
     )
+
+
+def pupil_links(*, actor: Any, student: Student) -> list[tuple[str, str]]:
+    """(label, URL) of other apps' pages about this pupil that the actor may open: each app offers its
+    own through ``<app>/pupil_links.py: pupil_links(actor, student)`` (core.apphooks), so the pupil page
+    leads to the karte, the observations, the records without importing those apps."""
+    links: list[tuple[str, str]] = []
+    for hook in app_hooks("pupil_links", "pupil_links"):
+        links.extend(hook(actor, student))
+    return links

@@ -124,6 +124,7 @@ def student_detail(request: HttpRequest, student_uuid: uuid.UUID) -> HttpRespons
         "may_audit": registry.allows_any(request.user, Student, "view_audit"),
         "may_change": selectors.may_change_student(actor=request.user, student=student),
         "may_package": registry.allows_any(request.user, Student, "export_package"),
+        "pupil_links": selectors.pupil_links(actor=request.user, student=student),
     }
     return render(request, "students/student_detail.html", context)
 

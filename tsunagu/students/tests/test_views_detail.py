@@ -126,3 +126,15 @@ def test_a_protected_address_is_shown_to_principal_and_office_only(
 def test_only_the_principal_gets_the_access_history_link(as_user: ClientAs, places: CastPlaces) -> None:
     assert "閲覧履歴" in as_user("principal").get(detail_url(places.pupil)).content.decode()
     assert "閲覧履歴" not in as_user("office").get(detail_url(places.pupil)).content.decode()
+
+
+def test_the_pupil_page_leads_to_the_pages_about_the_pupil_the_reader_may_open(
+    as_user: ClientAs, places: CastPlaces
+) -> None:
+    """Other apps' pages about the pupil are linked from the pupil page, for those who may open them."""
+    observations = reverse("observations:pupil", args=[places.pupil.uuid])
+    teacher_page = as_user("teacher").get(detail_url(places.pupil)).content.decode()
+    assert f'href="{observations}"' in teacher_page
+    assert as_user("teacher").get(observations).status_code == 200
+    office_page = as_user("office").get(detail_url(places.pupil)).content.decode()
+    assert f'href="{observations}"' not in office_page  # office staff keep to 学籍
