@@ -8,3 +8,10 @@ class LearningSummariesConfig(AppConfig):
     name = "tsunagu.learning_summaries"
     label = "learning_summaries"
     verbose_name = _("Learning summaries")
+
+    def ready(self) -> None:
+        """Keep the summaries with the LRS: the receiver runs inside its storing transaction (C2)."""
+        from tsunagu.learning.signals import statements_stored
+        from tsunagu.learning_summaries.summaries import statements_stored_receiver
+
+        statements_stored.connect(statements_stored_receiver, dispatch_uid="learning_summaries.statements")
