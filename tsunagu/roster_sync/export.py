@@ -4,6 +4,15 @@ Read by ``package_build`` for an actor who may export the schools (checked by th
 ``org.School.export_oneroster`` policy); the rows themselves are read in one system scope narrowed to
 those schools, with ``values_list`` so that the ward's 50,000 pupils fit in seconds.
 
+The same builders feed the REST provider (``rest.py``): it asks only for the files an endpoint
+needs (``files``) and for ``status``/``dateLastModified`` on every row (``stamp``), which a bulk CSV
+file leaves empty.
+
+A delta also lists what went away since ``since`` with ``status=tobedeleted`` (``_removed``): pupils
+whose enrolment ended (their homeroom enrollment, their role at the school, and the user unless still
+enrolled in the package), teachers whose assignment was deleted, and the classes (with their courses
+and teacher enrollments) of school years that ended.
+
 Identifiers: our public UUIDs are the sourcedIds of years, terms, schools, homerooms, teaching groups,
 pupils and staff (stable across exports, and the pupil's UUID is also their ``userMasterIdentifier``
 and their xAPI account name). Rows we derive (courses, roles, enrollments) get UUIDv5 ids from what
@@ -18,16 +27,25 @@ import io
 import uuid
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import jaconv
+from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.core.scope import system_scope
-from tsunagu.org.models import Board, Homeroom, School, SchoolYear, TeachingAssignment, TeachingGroup
+from tsunagu.org.models import (
+    Board,
+    Homeroom,
+    School,
+    SchoolYear,
+    StaffMember,
+    TeachingAssignment,
+    TeachingGroup,
+)
 from tsunagu.roster_sync.profiles import ALL_FILES, ROSTER_FILES, Profile
 from tsunagu.students.models import Enrolment, TeachingGroupMembership
 from tsunagu.students.selectors import enrolled_on
@@ -54,6 +72,10 @@ class Package:
 
     profile: Profile
     delta_since: dt.datetime | None = None
+    #: Every row carries status and dateLastModified, also in bulk (the REST binding requires both).
+    stamp: bool = False
+    #: The files to build (None: the rostering files of the CSV package).
+    only: frozenset[str] | None = None
     files: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
@@ -61,17 +83,27 @@ class Package:
     def mode(self) -> str:
         return "delta" if self.delta_since else "bulk"
 
-    def add(self, file: str, row: dict[str, Any], modified: dt.datetime | None = None) -> None:
-        """One row, once per sourcedId (the first wins); in a delta, only rows changed since
-        ``delta_since`` (a bulk file leaves status and dateLastModified empty)."""
+    def wants(self, *files: str) -> bool:
+        """True when any of ``files`` is built."""
+        wanted = self.only if self.only is not None else ROSTER_FILES
+        return any(f in wanted for f in files)
+
+    def add(
+        self, file: str, row: dict[str, Any], modified: dt.datetime | None = None, *, status: str = "active"
+    ) -> None:
+        """One row, once per sourcedId (the first wins, so an active row hides a later
+        ``tobedeleted`` one of the same id); in a delta, only rows changed since ``delta_since`` (a
+        bulk file leaves status and dateLastModified empty unless ``stamp``)."""
+        if not self.wants(file):
+            return
         sourced_id = str(row["sourcedId"])
         if sourced_id in self.ids[file]:
             return
         self.ids[file].add(sourced_id)
-        if self.delta_since is not None:
-            if modified is not None and modified < self.delta_since:
+        if self.delta_since is not None or self.stamp:
+            if self.delta_since is not None and modified is not None and modified < self.delta_since:
                 return
-            row.setdefault("status", "active")
+            row["status"] = status
             row["dateLastModified"] = (modified or timezone.now()).isoformat(timespec="milliseconds")
         self.files[file].append({k: "" if v is None else str(v) for k, v in row.items()})
 
@@ -109,6 +141,8 @@ def package_build(
     since: dt.datetime | None = None,
     day: dt.date | None = None,
     subject_classes: bool = False,
+    files: Collection[str] | None = None,
+    stamp: bool = False,
 ) -> Package:
     """The package of ``schools`` (already authorised by the caller) for ``school_year``: who is enrolled
     on ``day`` (today, or the year's last day for a past year). ``since`` makes it a delta.
@@ -290,6 +324,8 @@ def _pupils(
             "start_date",
             "updated_at",
             "student__updated_at",
+            "student__sex",
+            "student__birth_date",
         )
     )
     student_ids: dict[int, str] = {}
@@ -308,43 +344,34 @@ def _pupils(
         start,
         enrolment_changed,
         student_changed,
+        sex,
+        birth_date,
     ) in rows:
         student_ids[student_id] = str(student_uuid)
         home = homerooms.get(homeroom_id) if homeroom_id else None
-        package.add(
-            "users",
-            {
-                "sourcedId": student_uuid,
-                "enabledUser": "true",
-                "username": username or student_uuid,
-                "givenName": given,
-                "familyName": family,
-                "userMasterIdentifier": student_uuid,
-                "preferredGivenName": given,
-                "preferredFamilyName": family,
-                "grades": grade,
-                "primaryOrgSourcedId": school_uuid,
-                "metadata.jp.kanaGivenName": kana(given_kana),
-                "metadata.jp.kanaFamilyName": kana(family_kana),
-                "metadata.jp.homeClass": home.sourced_id if home else "",
-                **_kana_preferred(package.profile, family_kana, given_kana),
-            },
-            max(student_changed, enrolment_changed),
+        pupil = _pupil_rows(
+            package.profile,
+            student_uuid=student_uuid,
+            username=username,
+            names=(family, given, family_kana, given_kana),
+            grade=grade,
+            school_uuid=school_uuid,
+            home=home,
+            start=start,
         )
-        package.add(
-            "roles",
-            {
-                "sourcedId": derived_id("role", student_uuid, school_uuid, "student"),
-                "userSourcedId": student_uuid,
-                "roleType": "primary",
-                "role": "student",
-                "beginDate": start.isoformat(),
-                "orgSourcedId": school_uuid,
-            },
-            enrolment_changed,
-        )
+        package.add("users", pupil[0], max(student_changed, enrolment_changed))
+        package.add("roles", pupil[1], enrolment_changed)
         if home is not None:
             _enrol(package, home, str(student_uuid), "student", start, enrolment_changed, roll=roll)
+        package.add(
+            "demographics",
+            {
+                "sourcedId": student_uuid,
+                "birthDate": birth_date.isoformat(),
+                "sex": SEXES.get(sex, "unspecified"),
+            },
+            student_changed,
+        )
     if not groups:
         return
     # A group taught to whole homerooms has their pupils; a split group (習熟度別) lists its own.
@@ -373,6 +400,50 @@ def _pupils(
         _enrol(package, groups[group_id], student_ids[student_id], "student", None, changed)
 
 
+#: Our 学齢簿 sex codes as OneRoster's ``sex`` enumeration.
+SEXES = {"M": "male", "F": "female"}
+
+
+def _pupil_rows(
+    profile: Profile,
+    *,
+    student_uuid: Any,
+    username: str | None,
+    names: tuple[str, str, str, str],
+    grade: str,
+    school_uuid: Any,
+    home: ClassRef | None,
+    start: dt.date,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A pupil's users row and their role at the school (shared by active and removed rows)."""
+    family, given, family_kana, given_kana = names
+    user = {
+        "sourcedId": student_uuid,
+        "enabledUser": "true",
+        "username": username or student_uuid,
+        "givenName": given,
+        "familyName": family,
+        "userMasterIdentifier": student_uuid,
+        "preferredGivenName": given,
+        "preferredFamilyName": family,
+        "grades": grade,
+        "primaryOrgSourcedId": school_uuid,
+        "metadata.jp.kanaGivenName": kana(given_kana),
+        "metadata.jp.kanaFamilyName": kana(family_kana),
+        "metadata.jp.homeClass": home.sourced_id if home else "",
+        **_kana_preferred(profile, family_kana, given_kana),
+    }
+    role = {
+        "sourcedId": derived_id("role", student_uuid, school_uuid, "student"),
+        "userSourcedId": student_uuid,
+        "roleType": "primary",
+        "role": "student",
+        "beginDate": start.isoformat(),
+        "orgSourcedId": school_uuid,
+    }
+    return user, role
+
+
 def _kana_preferred(profile: Profile, family_kana: str, given_kana: str) -> dict[str, str]:
     if not profile.kana_preferred:
         return {}
@@ -390,6 +461,7 @@ def _enrol(
     begin: dt.date | None,
     changed: dt.datetime,
     roll: int | None = None,
+    status: str = "active",
 ) -> None:
     row = {
         "sourcedId": derived_id("enrollment", cls.sourced_id, user, role),
@@ -401,7 +473,7 @@ def _enrol(
         "beginDate": begin.isoformat() if begin else "",
         package.profile.roll_number_column: "" if roll is None else str(roll),
     }
-    package.add("enrollments", row, changed)
+    package.add("enrollments", row, changed, status=status)
 
 
 def _staff(
@@ -424,24 +496,7 @@ def _staff(
         school_uuid = str(assignment.school.uuid)
         if staff.pk not in primary_school:
             primary_school[staff.pk] = assignment.school_id
-            package.add(
-                "users",
-                {
-                    "sourcedId": staff_uuid,
-                    "enabledUser": "true" if staff.is_active else "false",
-                    "username": staff.user.username if staff.user else staff_uuid,
-                    "givenName": staff.given_name,
-                    "familyName": staff.family_name,
-                    "userMasterIdentifier": staff_uuid,
-                    "preferredGivenName": staff.given_name,
-                    "preferredFamilyName": staff.family_name,
-                    "primaryOrgSourcedId": school_uuid,
-                    "metadata.jp.kanaGivenName": kana(staff.given_name_kana),
-                    "metadata.jp.kanaFamilyName": kana(staff.family_name_kana),
-                    **_kana_preferred(package.profile, staff.family_name_kana, staff.given_name_kana),
-                },
-                staff.updated_at,
-            )
+            package.add("users", _staff_user(package.profile, staff, school_uuid), staff.updated_at)
         is_primary = primary_school[staff.pk] == assignment.school_id
         package.add(
             "roles",
@@ -459,3 +514,175 @@ def _staff(
             target = groups.get(assignment.teaching_group_id)
         if target is not None:
             _enrol(package, target, staff_uuid, "teacher", None, assignment.updated_at)
+
+
+def _staff_user(profile: Profile, staff: StaffMember, school_uuid: str) -> dict[str, Any]:
+    """A teacher's users row (shared by active and removed rows)."""
+    staff_uuid = str(staff.uuid)
+    return {
+        "sourcedId": staff_uuid,
+        "enabledUser": "true" if staff.is_active else "false",
+        "username": staff.user.username if staff.user else staff_uuid,
+        "givenName": staff.given_name,
+        "familyName": staff.family_name,
+        "userMasterIdentifier": staff_uuid,
+        "preferredGivenName": staff.given_name,
+        "preferredFamilyName": staff.family_name,
+        "primaryOrgSourcedId": school_uuid,
+        "metadata.jp.kanaGivenName": kana(staff.given_name_kana),
+        "metadata.jp.kanaFamilyName": kana(staff.family_name_kana),
+        **_kana_preferred(profile, staff.family_name_kana, staff.given_name_kana),
+    }
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    """The first moment after ``day`` (local time): when something that ended on ``day`` went away."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _removed(
+    package: Package, school_ids: list[int], year: SchoolYear, day: dt.date, homerooms: dict[int, ClassRef]
+) -> None:
+    """``tobedeleted`` rows of a delta: what the consumer holds from earlier packages and that went away
+    since ``delta_since``. Called after the active rows, so that an id still active (a pupil who moved
+    to another school of the package, a teacher still teaching there) keeps its active row."""
+    since = package.delta_since
+    assert since is not None
+    people = package.wants("users", "roles", "enrollments")
+    # Pupils whose enrolment at these schools ended (転出, 退学, 卒業, the roll-over's closing of last
+    # year's class): recorded since ``since``, or recorded earlier with an end date reached since.
+    ended = (
+        Enrolment.objects.filter(school_id__in=school_ids, end_date__isnull=False, end_date__lt=day)
+        .filter(Q(updated_at__gte=since) | Q(end_date__gte=timezone.localtime(since).date()))
+        .order_by("school__mext_code", "end_date", "student_id")
+        .values_list(
+            "student__uuid",
+            "student__user__username",
+            "student__family_name",
+            "student__given_name",
+            "student__family_name_kana",
+            "student__given_name_kana",
+            "grade_level__code",
+            "school__uuid",
+            "homeroom__uuid",
+            "start_date",
+            "end_date",
+            "updated_at",
+        )
+    )
+    for (
+        student_uuid,
+        username,
+        family,
+        given,
+        family_kana,
+        given_kana,
+        grade,
+        school_uuid,
+        home_uuid,
+        start,
+        end,
+        changed,
+    ) in ended if people else []:
+        gone = max(changed, _day_after(end)) if changed < since else changed
+        home = ClassRef(str(home_uuid), str(school_uuid)) if home_uuid else None
+        user, role = _pupil_rows(
+            package.profile,
+            student_uuid=student_uuid,
+            username=username,
+            names=(family, given, family_kana, given_kana),
+            grade=grade,
+            school_uuid=school_uuid,
+            home=home,
+            start=start,
+        )
+        role["endDate"] = end.isoformat()
+        package.add("users", user, gone, status="tobedeleted")
+        package.add("roles", role, gone, status="tobedeleted")
+        if home is not None:
+            _enrol(package, home, str(student_uuid), "student", start, gone, status="tobedeleted")
+    # Teachers whose assignment was deleted this year: the enrollment in their class, their role at the
+    # school and their user unless they still teach in the package.
+    deleted = (
+        TeachingAssignment.history.filter(
+            history_type="-", history_date__gte=since, school_id__in=school_ids, school_year=year
+        )
+        .order_by("history_date")
+        .values_list("staff_member_id", "school__uuid", "homeroom_id", "history_date")
+    )
+    rows = list(deleted) if people else []
+    staff = StaffMember.objects.select_related("user").in_bulk({r[0] for r in rows})
+    for staff_id, school_uuid, homeroom_id, gone in rows:
+        member = staff.get(staff_id)
+        if member is None:
+            continue
+        package.add(
+            "users", _staff_user(package.profile, member, str(school_uuid)), gone, status="tobedeleted"
+        )
+        package.add(
+            "roles",
+            {
+                "sourcedId": derived_id("role", member.uuid, school_uuid, "teacher"),
+                "userSourcedId": str(member.uuid),
+                "roleType": "primary",
+                "role": "teacher",
+                "orgSourcedId": str(school_uuid),
+            },
+            gone,
+            status="tobedeleted",
+        )
+        if homeroom_id in homerooms:
+            _enrol(
+                package, homerooms[homeroom_id], str(member.uuid), "teacher", None, gone, status="tobedeleted"
+            )
+    # Classes of school years that ended since ``since`` (the roll-over): the homerooms, their courses
+    # and their teachers' enrollments (the pupils' went with their ended enrolments above).
+    since_day = timezone.localtime(since).date()
+    old_rooms = (
+        Homeroom.objects.filter(
+            school_id__in=school_ids, school_year__end_date__gte=since_day, school_year__end_date__lt=day
+        )
+        .select_related("school", "grade_level", "school_year")
+        .order_by("school__mext_code", "grade_level__order", "order")
+    )
+    refs: dict[int, tuple[ClassRef, dt.datetime]] = {}
+    for room in old_rooms if package.wants("classes", "courses", "enrollments") else []:
+        old_year = room.school_year
+        gone = _day_after(old_year.end_date)
+        grade = room.grade_level.code
+        course = derived_id("course", room.school.uuid, old_year.year, grade, "homeroom")
+        package.add(
+            "courses",
+            {
+                "sourcedId": course,
+                "schoolYearSourcedId": old_year.uuid,
+                "title": f"{old_year.year}年度 {room.grade_level.name} 学級",
+                "grades": grade,
+                "orgSourcedId": room.school.uuid,
+            },
+            gone,
+            status="tobedeleted",
+        )
+        package.add(
+            "classes",
+            {
+                "sourcedId": room.uuid,
+                "title": room.display_name,
+                "grades": grade,
+                "courseSourcedId": course,
+                "classType": "homeroom",
+                "schoolSourcedId": room.school.uuid,
+                "termSourcedIds": old_year.uuid,
+                "metadata.jp.specialNeeds": "true" if room.is_special_needs else "false",
+            },
+            gone,
+            status="tobedeleted",
+        )
+        refs[room.pk] = (ClassRef(str(room.uuid), str(room.school.uuid)), gone)
+    if refs and package.wants("enrollments"):
+        teachers = TeachingAssignment.objects.filter(homeroom_id__in=list(refs)).values_list(
+            "homeroom_id", "staff_member__uuid"
+        )
+        for homeroom_id, staff_uuid in teachers.order_by("homeroom_id", "staff_member_id"):
+            ref, gone = refs[homeroom_id]
+            _enrol(package, ref, str(staff_uuid), "teacher", None, gone, status="tobedeleted")
