@@ -20,15 +20,19 @@ from tsunagu.health.models import HealthCheckIn, Period
 from tsunagu.karte.rules import ABSENT, History, Visit
 from tsunagu.org.models import DayKind, SchoolDay, SchoolYear
 
-#: How far back the rules look (the longest window: lateness compares 4 weeks with the 8 before).
-WINDOW = dt.timedelta(weeks=13)
+#: How far back study time is read (the study-time rule compares 14 days with the 28 before).
+STUDY_WINDOW = dt.timedelta(days=42)
 
 
 def histories_for(
     *, school_id: int, student_ids: Sequence[int], day: dt.date, school_year: SchoolYear
 ) -> dict[int, History]:
-    """Each pupil's history at ``school_id`` over the window ending on ``day`` (included)."""
-    start = max(day - WINDOW, school_year.start_date)
+    """Each pupil's history at ``school_id`` over the school year up to ``day`` (included).
+
+    The whole year, because a change at home in June is compared with the absences since; the
+    register records exceptions only, so that is a few rows per pupil. Each rule keeps to its own
+    window within it."""
+    start = school_year.start_date
     with system_scope(reason="insight rules read the register and check-ins"):
         school_days = list(
             SchoolDay.objects.filter(
@@ -77,7 +81,42 @@ def histories_for(
                 histories[student_id].symptoms.add(date)
         for student_id, visits in _visits(student_ids, start, day).items():
             histories[student_id].visits = visits
+        for student_id, date in _home_notes(student_ids, start, day):
+            histories[student_id].home_notes.append(date)
+        for student_id, seconds in _study_seconds(student_ids, day).items():
+            histories[student_id].study_seconds = seconds
     return histories
+
+
+def _home_notes(student_ids: Sequence[int], start: dt.date, end: dt.date) -> list[tuple[int, dt.date]]:
+    """Dates of 家庭のようす records (HOME topics); sensitive ones are left out, so that an insight never
+    hints at a record its reader may not see."""
+    from tsunagu.observations.models import Area, SharedTopic
+
+    return list(
+        SharedTopic.objects.filter(
+            student_id__in=student_ids, area=Area.HOME, sensitive=False, date__gte=start, date__lte=end
+        )
+        .order_by("date")
+        .values_list("student_id", "date")
+    )
+
+
+def _study_seconds(student_ids: Sequence[int], day: dt.date) -> dict[int, dict[dt.date, int]]:
+    """Study time per calendar day over :data:`STUDY_WINDOW` (every day present, 0 when nothing),
+    from the learning summaries (contract C3); nothing for pupils without any learning data."""
+    try:
+        from tsunagu.learning_summaries.selectors import daily_seconds_for
+    except ImportError:  # the learning summaries are not installed
+        return {}
+    since = day - STUDY_WINDOW + dt.timedelta(days=1)
+    found = daily_seconds_for(actor=None, student_ids=list(student_ids), since=since, until=day)
+    days = [since + dt.timedelta(days=i) for i in range((day - since).days + 1)]
+    return {
+        sid: {d: int(per_day.get(d, 0)) for d in days}
+        for sid, per_day in found.items()
+        if any(per_day.values())
+    }
 
 
 #: The health app's visit categories as the rules name them.

@@ -49,6 +49,11 @@ class History:
     visits: list[Visit] = field(default_factory=list)
     #: 欠席日数 so far this school year (the register's own count, for the 30-day threshold).
     year_absences: int = 0
+    #: Dates of 家庭のようす records (HOME topics from the guardian or staff; never sensitive ones).
+    home_notes: list[dt.date] = field(default_factory=list)
+    #: Study time in seconds per calendar day from the learning apps (every day of the window, 0 when
+    #: nothing was done); empty when the pupil's school has no learning data.
+    study_seconds: dict[dt.date, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,13 @@ class Thresholds:
     stale_days: int = 20
     morning_visit_share: float = 0.75
     min_visits: int = 4
+    home_change_min_days: int = 20  # school days on each side of the 家庭のようす record
+    home_change_factor: float = 2.0  # the absence rate after it, at least this many times the rate before
+    home_change_min_absences: int = 5
+    study_recent_days: int = 14  # calendar days compared with the pupil's own …
+    study_baseline_days: int = 28  # … calendar days before them
+    study_min_active_days: int = 10  # days with some study time in the baseline
+    study_drop: float = 0.5  # the recent daily mean at most this share of the baseline's
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Thresholds:
@@ -336,6 +348,88 @@ def lateness_rising(history: History, t: Thresholds) -> list[Finding]:
     ]
 
 
+def absence_since_home_note(history: History, t: Thresholds) -> list[Finding]:
+    """家庭環境の変化から休みがち: absences since a 家庭のようす record well above the rate before it.
+
+    The oldest record after which the pupil's absence rate at least ``home_change_factor`` times the
+    rate before (each side ``home_change_min_days`` school days of the register) is reported; its
+    date is named, never its content (the record itself stays under its own visibility)."""
+    taken = [d for d in history.school_days if history.marks.get(d)]
+    for note in sorted(set(history.home_notes)):
+        before = [d for d in taken if d < note]
+        after = [d for d in taken if d >= note]
+        if len(before) < t.home_change_min_days or len(after) < t.home_change_min_days:
+            continue
+        absent_before = sum(1 for d in before if history.marks[d] in ABSENT)
+        absent_after = sum(1 for d in after if history.marks[d] in ABSENT)
+        rate_before, rate_after = absent_before / len(before), absent_after / len(after)
+        if absent_after < t.home_change_min_absences:
+            continue
+        if rate_after < t.home_change_factor * rate_before or rate_after - rate_before < 0.05:
+            continue
+        return [
+            Finding(
+                rule="absence_since_home_note",
+                key=f"absence_since_home_note:{note.isoformat()}",
+                sentence=(
+                    f"{_md(note)}の家庭のようすの記録のあと、欠席が増えています"
+                    f"（その後{len(after)}日のうち{absent_after}日、それまでは{len(before)}日のうち{absent_before}日）。"
+                ),
+                evidence={
+                    "note": note.isoformat(),
+                    "after_days": len(after),
+                    "after_absences": absent_after,
+                    "before_days": len(before),
+                    "before_absences": absent_before,
+                },
+            )
+        ]
+    return []
+
+
+def _minutes(seconds: float) -> str:
+    return f"{round(seconds / 60)}分"
+
+
+def study_time_drop(history: History, t: Thresholds) -> list[Finding]:
+    """学習時間の減少: the recent days' mean study time well below the pupil's own days before."""
+    if not history.study_seconds:
+        return []
+    end = max(history.study_seconds)
+    recent_start = end - dt.timedelta(days=t.study_recent_days - 1)
+    base_start = recent_start - dt.timedelta(days=t.study_baseline_days)
+    recent = [
+        history.study_seconds.get(recent_start + dt.timedelta(days=i), 0) for i in range(t.study_recent_days)
+    ]
+    base = [
+        history.study_seconds.get(base_start + dt.timedelta(days=i), 0) for i in range(t.study_baseline_days)
+    ]
+    if sum(1 for s in base if s > 0) < t.study_min_active_days:
+        return []
+    before, now = sum(base) / len(base), sum(recent) / len(recent)
+    if before < 300 or now > t.study_drop * before:  # less than 5 minutes a day is no baseline
+        return []
+    # Every week of the recent days is low, so that one week off (a trip, a cold) is no drop.
+    weeks = [recent[i : i + 7] for i in range(0, len(recent), 7)]
+    if any(sum(w) / len(w) > t.study_drop * before for w in weeks):
+        return []
+    return [
+        Finding(
+            rule="study_time_drop",
+            key=f"study_time_drop:{recent_start.isoformat()}",
+            sentence=(
+                f"最近{t.study_recent_days}日の学習時間が、それまでの{t.study_baseline_days}日より減っています"
+                f"（1日平均 {_minutes(before)}→{_minutes(now)}）。"
+            ),
+            evidence={
+                "before_seconds_per_day": round(before),
+                "now_seconds_per_day": round(now),
+                "recent_from": recent_start.isoformat(),
+            },
+        )
+    ]
+
+
 RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
     streaks,
     yearly_absences,
@@ -344,6 +438,8 @@ RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
     mood_decline,
     lateness_rising,
     stale_checkins,
+    absence_since_home_note,
+    study_time_drop,
 ]
 
 #: Each rule's name for people (the settings page, the dismissal statistics).
@@ -359,6 +455,8 @@ RULE_NAMES = {
     "mood_decline": "心の天気の低下",
     "lateness_rising": "遅刻の増加",
     "stale_checkins": "同じ回答の連続",
+    "absence_since_home_note": "家庭のようすの記録のあとの欠席の増加",
+    "study_time_drop": "学習時間の減少",
 }
 
 

@@ -4,6 +4,7 @@ sentence, and stays silent on too few observations, a single bad week, or a patt
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from tsunagu.karte.rules import History, Thresholds, Visit, evaluate
 
@@ -168,3 +169,54 @@ def test_a_board_can_make_a_rule_stricter() -> None:
     for d in h.school_days[-3:]:
         h.moods[d] = "rainy"
     assert "mood_streak" not in rules(h, Thresholds.from_dict({"mood_streak": 5, "unknown": 1}))
+
+
+def test_absences_rising_after_a_note_from_home_name_its_date() -> None:
+    h = history(weeks=16)
+    note = h.school_days[40]
+    h.home_notes = [note]
+    for d in h.school_days[3:40:20]:
+        h.marks[d] = "absent_illness"
+    for d in h.school_days[41::4]:
+        h.marks[d] = "absent_other"
+    found = {f.rule: f for f in evaluate(h, T)}["absence_since_home_note"]
+    assert found.sentence.startswith(f"{note.month}/{note.day}の家庭のようすの記録のあと、欠席が増えています")
+    assert found.evidence["before_absences"] == 2 and found.evidence["after_absences"] == 10
+
+
+def test_a_note_from_home_without_more_absences_says_nothing() -> None:
+    h = history(weeks=16)
+    h.home_notes = [h.school_days[40]]
+    for d in h.school_days[::8]:  # the same rate before and after
+        h.marks[d] = "absent_illness"
+    assert "absence_since_home_note" not in rules(h)
+
+
+def test_a_recent_note_from_home_waits_for_enough_days() -> None:
+    h = history(weeks=16)
+    h.home_notes = [h.school_days[-10]]
+    for d in h.school_days[-9:-1]:
+        h.marks[d] = "absent_other"
+    assert "absence_since_home_note" not in rules(h)
+
+
+def _study(days: int, per_day: Callable[[int], int]) -> dict[dt.date, int]:
+    end = dt.date(2026, 11, 27)
+    return {end - dt.timedelta(days=days - 1 - i): per_day(i) for i in range(days)}
+
+
+def test_study_time_falling_against_the_pupils_own_weeks() -> None:
+    h = history()
+    h.study_seconds = _study(42, lambda i: 2400 if i < 28 else 600)
+    assert (
+        rules(h)["study_time_drop"]
+        == "最近14日の学習時間が、それまでの28日より減っています（1日平均 40分→10分）。"
+    )
+
+
+def test_a_quiet_week_or_a_pupil_who_hardly_used_the_apps_is_no_drop() -> None:
+    h = history()
+    h.study_seconds = _study(42, lambda i: 0 if 28 <= i < 35 else 2400)  # one week off, then back
+    assert "study_time_drop" not in rules(h)
+    h.study_seconds = _study(42, lambda i: 1800 if i % 5 == 0 else 0)  # too few days of study
+    assert "study_time_drop" not in rules(h)
