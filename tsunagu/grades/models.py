@@ -486,3 +486,187 @@ class SpecialActivitiesRecord(TermMarks):
         constraints = [
             models.UniqueConstraint(fields=["student", "term"], name="specialactivitiesrecord_unique")
         ]
+
+
+class RemarkKind(models.TextChoices):
+    """What a written evaluation is about: the 所見 and the subjects evaluated in words, not numbers."""
+
+    GENERAL = "general", _("Remarks")  # 所見; for the year (term empty): 総合所見及び指導上参考となる諸事項
+    MORAL = "moral", _("Moral education")  # 特別の教科 道徳
+    FOREIGN_LANGUAGE = "foreign_language", _("Foreign language activities")  # 外国語活動 (小3・4)
+    INTEGRATED_ACTIVITY = "integrated_activity", _("Integrated studies: activities")  # 総合: 学習活動
+    INTEGRATED_VIEWPOINT = "integrated_viewpoint", _("Integrated studies: viewpoints")  # 総合: 観点
+    INTEGRATED_EVALUATION = "integrated_evaluation", _("Integrated studies: evaluation")  # 総合: 評価
+    SUBJECT = "subject", _("Subject remark")  # a subject teacher's short note to the homeroom teacher
+
+
+#: Kinds the homeroom teacher writes on the class page, in the order of the 通知表 / 指導要録.
+HOMEROOM_KINDS: list[str] = [
+    RemarkKind.GENERAL,
+    RemarkKind.MORAL,
+    RemarkKind.FOREIGN_LANGUAGE,
+    RemarkKind.INTEGRATED_ACTIVITY,
+    RemarkKind.INTEGRATED_VIEWPOINT,
+    RemarkKind.INTEGRATED_EVALUATION,
+]
+
+
+class Remark(ScopedModel):
+    """A written evaluation of a pupil (所見, 道徳, 外国語活動, 総合): one text per pupil, kind and term.
+
+    ``term`` empty: the school year's text as the 指導要録 records it (総合所見, the year's 道徳 …);
+    with a term: the 通知表's text of that term. ``subject`` only for ``RemarkKind.SUBJECT``. ``version``
+    rises with every write so that a save from a stale page is a conflict, not a silent overwrite;
+    the history keeps every earlier text with who and when.
+    """
+
+    data_class = DataClass.II
+
+    student = models.ForeignKey(
+        "students.Student", on_delete=models.CASCADE, related_name="remarks", verbose_name=_("pupil")
+    )
+    school = models.ForeignKey(
+        "org.School", on_delete=models.PROTECT, related_name="remarks", verbose_name=_("school")
+    )
+    school_year = models.ForeignKey(
+        "org.SchoolYear", on_delete=models.PROTECT, related_name="remarks", verbose_name=_("school year")
+    )
+    term = models.ForeignKey(
+        "org.Term",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remarks",
+        verbose_name=_("term"),
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=RemarkKind.choices)
+    subject = models.ForeignKey(
+        "org.Subject",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="remarks",
+        verbose_name=_("subject"),
+    )
+    text = models.TextField(_("text"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("remark")
+        verbose_name_plural = _("remarks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "school_year", "term", "kind"],
+                condition=Q(term__isnull=False, subject__isnull=True),
+                name="remark_unique_term",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "school_year", "kind"],
+                condition=Q(term__isnull=True, subject__isnull=True),
+                name="remark_unique_year",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "school_year", "term", "subject"],
+                condition=Q(subject__isnull=False, term__isnull=False),
+                name="remark_unique_subject",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="subject", subject__isnull=False)
+                | (~Q(kind="subject") & Q(subject__isnull=True)),
+                name="remark_subject_only_for_subject_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student_id} {self.kind} {self.term_id or self.school_year_id}"
+
+
+#: Default character limits (通知表: per term; 指導要録: per year), used where the school has set none.
+#: The 通知表's 所見 box of a typical A4 form holds about 200 characters; the 要録's 総合所見 about 300.
+DEFAULT_LIMITS: dict[tuple[str, bool], int] = {
+    (RemarkKind.GENERAL, False): 200,
+    (RemarkKind.GENERAL, True): 300,
+    (RemarkKind.MORAL, False): 100,
+    (RemarkKind.MORAL, True): 150,
+    (RemarkKind.FOREIGN_LANGUAGE, False): 100,
+    (RemarkKind.FOREIGN_LANGUAGE, True): 150,
+    (RemarkKind.INTEGRATED_ACTIVITY, False): 60,
+    (RemarkKind.INTEGRATED_ACTIVITY, True): 80,
+    (RemarkKind.INTEGRATED_VIEWPOINT, False): 60,
+    (RemarkKind.INTEGRATED_VIEWPOINT, True): 80,
+    (RemarkKind.INTEGRATED_EVALUATION, False): 100,
+    (RemarkKind.INTEGRATED_EVALUATION, True): 150,
+    (RemarkKind.SUBJECT, False): 80,
+    (RemarkKind.SUBJECT, True): 80,
+}
+
+
+class RemarkLimit(TimeStampedModel):
+    """A school's character limit for one kind of text on one form (通知表: per term; 指導要録: per year).
+
+    Without a row the default of ``DEFAULT_LIMITS`` applies. The limit is enforced on save: the box
+    on the printed form holds no more.
+    """
+
+    data_class = DataClass.IV
+
+    school = models.ForeignKey(
+        "org.School", on_delete=models.CASCADE, related_name="remark_limits", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=RemarkKind.choices)
+    yearly = models.BooleanField(_("cumulative record (per year)"), default=False)
+    max_chars = models.PositiveSmallIntegerField(
+        _("maximum characters"), validators=[MinValueValidator(10), MaxValueValidator(2000)]
+    )
+
+    class Meta:
+        verbose_name = _("character limit")
+        verbose_name_plural = _("character limits")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind", "yearly"], name="remarklimit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.kind} {'year' if self.yearly else 'term'} ≤{self.max_chars}"
+
+
+class Phrase(PublicModel):
+    """A phrase of a school's bank (文例) for one kind of text: teachers insert it and adapt it.
+
+    Phrases name no pupil (class III); every teacher of the school may add, edit and delete them.
+    """
+
+    data_class = DataClass.III
+
+    objects = PolicyManager()
+
+    school = models.ForeignKey(
+        "org.School", on_delete=models.CASCADE, related_name="phrases", verbose_name=_("school")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=RemarkKind.choices)
+    topic = models.CharField(_("topic"), max_length=30, blank=True, help_text=_("e.g. 学習, 生活, 係活動"))
+    text = models.CharField(_("phrase"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+
+    class Meta:
+        verbose_name = _("phrase")
+        verbose_name_plural = _("phrases")
+        ordering = ["school", "kind", "topic", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:20]

@@ -4,8 +4,10 @@ A subject teacher enters scores for their own teaching groups, in their subject 
 subject's evaluation plans for the grade. A homeroom teacher reads their class across subjects; at an
 elementary school (学級担任制: the homeroom teacher teaches the class most subjects) they also write for
 their class — at a junior high only the subject teachers write. A grade head reads the grade; the
-principal reads everything in the school. Office, nurse, board, helpdesk, guardians and pupils have no
-rule here: 通知表 release to families is a later feature.
+principal reads everything in the school. Written evaluations (``Remark``: 所見, 道徳, 外国語活動, 総合) are
+the homeroom teacher's; the principal (and the vice-principal, who holds the principal's role) may correct
+them (docs/decisions/0013), but enters no 観点 or 評定. Office, nurse, board, helpdesk, guardians and pupils
+have no rule here: 通知表 release to families is a later feature.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from tsunagu.core.scopes import NOTHING, pupil_scope
 from tsunagu.grades.models import (
     BehaviourRecord,
     EvaluationPlan,
+    Phrase,
     Rating,
+    Remark,
+    RemarkKind,
     Score,
     ScoreChange,
     SpecialActivitiesRecord,
@@ -250,3 +255,106 @@ for _model in (BehaviourRecord, SpecialActivitiesRecord):
     _records_school.__name__ = _records_school.__qualname__ = f"{_name}_school"
     rule(_model, actions=["view", "change"], roles=["homeroom_teacher"])(_records_class)
     rule(_model, actions=["view"], roles=["principal"])(_records_school)
+
+
+# --- written evaluations (所見, 道徳, 外国語活動, 総合) and the phrase bank ---------------------------------
+
+
+def _school_of(a: RoleAssignment) -> int | None:
+    """The school of an assignment, whichever scope field carries it."""
+    if a.school_id:
+        return a.school_id
+    if a.homeroom is not None:
+        return a.homeroom.school_id
+    if a.teaching_group is not None:
+        return a.teaching_group.school_id
+    return None
+
+
+@rule(Homeroom, actions=["write_remarks"], roles=["homeroom_teacher"])
+def homeroom_write_remarks_own(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom: write the class's 所見, 道徳, 外国語活動 and 総合."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Homeroom, actions=["write_remarks"], roles=["principal"])
+def homeroom_write_remarks_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of the school: read and correct the texts (docs/decisions/0013)."""
+    return Q(school=a.school_id)
+
+
+@rule(Homeroom, actions=["view_remarks"], roles=["homeroom_teacher"])
+def homeroom_view_remarks_own(a: RoleAssignment) -> RuleResult:
+    """One's own homeroom: the texts and the 成績個票."""
+    return Q(pk=a.homeroom_id)
+
+
+@rule(Homeroom, actions=["view_remarks"], roles=["grade_head"])
+def homeroom_view_remarks_grade(a: RoleAssignment) -> RuleResult:
+    """The homerooms of one's grade this year."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(Homeroom, actions=["view_remarks"], roles=["principal"])
+def homeroom_view_remarks_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of the school."""
+    return Q(school=a.school_id)
+
+
+@rule(Remark, actions=["change"], roles=["homeroom_teacher"])
+def remark_class_write(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's homeroom, the homeroom's year: every kind but the subject teachers' notes."""
+    room = a.homeroom
+    if room is None:
+        return NOTHING
+    return (
+        pupil_scope(a, via="student__")
+        & Q(school=room.school_id, school_year=room.school_year_id)
+        & ~Q(kind=RemarkKind.SUBJECT)
+    )
+
+
+@rule(Remark, actions=["view"], roles=["homeroom_teacher"])
+def remark_class(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's homeroom, the homeroom's year: every text, the subject teachers' notes too."""
+    room = a.homeroom
+    if room is None:
+        return NOTHING
+    return pupil_scope(a, via="student__") & Q(school=room.school_id, school_year=room.school_year_id)
+
+
+@rule(Remark, actions=["view", "change"], roles=["subject_teacher"])
+def remark_subject_own(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's teaching group: one's own subject's note."""
+    group = a.teaching_group
+    if group is None:
+        return NOTHING
+    return pupil_scope(a, via="student__") & Q(
+        kind=RemarkKind.SUBJECT,
+        subject=group.subject_id,
+        school=group.school_id,
+        school_year=group.school_year_id,
+    )
+
+
+@rule(Remark, actions=["view"], roles=["grade_head"])
+def remark_grade(a: RoleAssignment) -> RuleResult:
+    """Pupils of one's grade this year."""
+    return pupil_scope(a, via="student__") & Q(school=a.school_id, school_year=a.school_year_id)
+
+
+@rule(Remark, actions=["view", "change"], roles=["principal"])
+def remark_school(a: RoleAssignment) -> RuleResult:
+    """Every pupil of the school: read, and correct (docs/decisions/0013)."""
+    return Q(school=a.school_id)
+
+
+@rule(
+    Phrase,
+    actions=["view", "change"],
+    roles=["homeroom_teacher", "subject_teacher", "grade_head", "principal"],
+)
+def phrase_school(a: RoleAssignment) -> RuleResult:
+    """The phrase bank of one's school: every teacher reads it and adds, edits and deletes phrases."""
+    school = _school_of(a)
+    return Q(school=school) if school else NOTHING

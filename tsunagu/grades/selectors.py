@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,17 +17,22 @@ from tsunagu.grades import rules
 from tsunagu.grades.models import (
     VIEWPOINT_SHORT,
     AssessmentPart,
+    BehaviourItem,
     BehaviourRecord,
     EvaluationPlan,
     GradingRule,
     Rating,
+    Remark,
+    RemarkKind,
     Score,
     SpecialActivitiesRecord,
+    SpecialActivity,
     Viewpoint,
     ViewpointGrade,
     cell_text,
 )
-from tsunagu.org.models import Homeroom, TeachingGroup, Term
+from tsunagu.org.models import Homeroom, SchoolYear, Subject, TeachingGroup, Term
+from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment, Student
 
 VIEWPOINTS: list[str] = [Viewpoint.KNOWLEDGE, Viewpoint.THINKING, Viewpoint.ATTITUDE]
@@ -76,7 +81,13 @@ def plan_for(*, actor: Any, group: TeachingGroup, term: Term) -> EvaluationPlan 
 def thresholds_for(plan: EvaluationPlan) -> tuple[rules.Thresholds, dict[str, int]]:
     """The plan's A/C thresholds (its own, else the school's, else the defaults) and the school's rating
     table for the plan's stage."""
-    school_rule = GradingRule.objects.filter(school=plan.school_id).first()
+    return _thresholds(plan, GradingRule.objects.filter(school=plan.school_id).first())
+
+
+def _thresholds(
+    plan: EvaluationPlan, school_rule: GradingRule | None
+) -> tuple[rules.Thresholds, dict[str, int]]:
+    """``thresholds_for`` with the school's rule already read (bulk reads fetch every school's at once)."""
     a = plan.a_threshold if plan.a_threshold is not None else getattr(school_rule, "a_threshold", None)
     c = plan.c_threshold if plan.c_threshold is not None else getattr(school_rule, "c_threshold", None)
     table: dict[str, int] = {}
@@ -500,3 +511,281 @@ def class_records_get(*, actor: Any, homeroom: Homeroom, term: Term) -> list[Rec
         )
         for e in enrolments
     ]
+
+
+# --- C1: results, texts and marks for the 通知表 and the 指導要録 (bulk) ----------------------------------
+
+
+class ViewpointMap(dict[str, str | None]):
+    """観点 → A/B/C, keyed by ``Viewpoint`` values (``Viewpoint.KNOWLEDGE`` == "knowledge").
+
+    Looking up by the upper-case member name ("KNOWLEDGE") answers the same, so callers may use either.
+    """
+
+    def __missing__(self, key: str) -> str | None:
+        lowered = key.lower() if isinstance(key, str) else key
+        if lowered != key and lowered in self:
+            return self[lowered]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        return super().__contains__(key) or (isinstance(key, str) and super().__contains__(key.lower()))
+
+
+@dataclass(frozen=True)
+class SubjectResult:
+    """A pupil's result in one rated subject: the 観点 and the 評定 that stand (overrides applied)."""
+
+    subject: Subject
+    viewpoints: dict[str, str | None]
+    rating: int | None
+
+
+@dataclass(frozen=True)
+class Narratives:
+    """A pupil's written evaluations of a term (or, with no term, of the year: the 指導要録's texts)."""
+
+    remark: str = ""
+    moral: str = ""
+    foreign_language: str = ""
+    integrated_activity: str = ""
+    integrated_viewpoint: str = ""
+    integrated_evaluation: str = ""
+
+
+#: Narratives field of each kind (the subject teachers' notes are not part of it).
+NARRATIVE_FIELDS: dict[str, str] = {
+    RemarkKind.GENERAL: "remark",
+    RemarkKind.MORAL: "moral",
+    RemarkKind.FOREIGN_LANGUAGE: "foreign_language",
+    RemarkKind.INTEGRATED_ACTIVITY: "integrated_activity",
+    RemarkKind.INTEGRATED_VIEWPOINT: "integrated_viewpoint",
+    RemarkKind.INTEGRATED_EVALUATION: "integrated_evaluation",
+}
+
+
+def _ids(students: Sequence[Student]) -> list[int]:
+    return list(dict.fromkeys(s.pk for s in students))
+
+
+def _enrolments_in_year(actor: Any, ids: list[int], school_year_ids: Iterable[int]) -> dict[int, Enrolment]:
+    """Each pupil's last enrolment (latest start) in the given school years that ``actor`` may see:
+    the school, grade and class the pupil's results of that year belong to. One query."""
+    latest: dict[int, Enrolment] = {}
+    for e in (
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(student__in=ids, school_year__in=list(school_year_ids))
+        .order_by("student_id", "start_date", "pk")
+    ):
+        latest[e.student_id] = e  # ordered by start: the last one wins
+    return latest
+
+
+def _results_by_term(
+    actor: Any, ids: list[int], term_of_pupil: dict[int, Term], level_of_pupil: dict[int, int]
+) -> dict[int, list[SubjectResult]]:
+    """Results of each pupil in their term and grade, in a fixed number of queries (at most 7).
+
+    The subjects listed are the rated subjects taught to the pupil's grade that year (a teaching
+    group exists) or having a plan in the term; a subject without a plan or scores has empty values.
+    """
+    out: dict[int, list[SubjectResult]] = {pk: [] for pk in ids}
+    pairs = {
+        (term_of_pupil[pk].pk, level_of_pupil[pk])
+        for pk in ids
+        if pk in term_of_pupil and pk in level_of_pupil
+    }
+    if not pairs:
+        return out
+    terms = {t.pk: t for t in term_of_pupil.values()}
+    plans = list(
+        EvaluationPlan.objects.visible_to(actor, "view")
+        .filter(
+            term__in=list({t for t, _ in pairs}),
+            grade_level__in=list({g for _, g in pairs}),
+            subject__is_rated=True,
+        )
+        .select_related("subject", "grade_level", "school")
+    )
+    plan_at = {(p.term_id, p.grade_level_id, p.subject_id): p for p in plans}
+    taught: Q = Q(pk__in=[])
+    for term_id, level in pairs:
+        term = terms[term_id]
+        taught |= Q(school=term.school_id, school_year=term.school_year_id, grade_level=level)
+    subjects_taught: dict[tuple[int, int], dict[int, Subject]] = defaultdict(dict)
+    by_school_year_level = {(terms[t].school_id, terms[t].school_year_id, g): (t, g) for t, g in pairs}
+    for group in TeachingGroup.objects.filter(taught, subject__is_rated=True).select_related("subject"):
+        key = by_school_year_level.get((group.school_id, group.school_year_id, group.grade_level_id))
+        if key is not None:
+            subjects_taught[key][group.subject_id] = group.subject
+    for p in plans:
+        subjects_taught[(p.term_id, p.grade_level_id)][p.subject_id] = p.subject
+    parts_of: dict[int, list[AssessmentPart]] = defaultdict(list)
+    order = {v: i for i, v in enumerate(VIEWPOINTS)}
+    if plans:
+        for part in sorted(
+            AssessmentPart.objects.filter(assessment__plan__in=plans).select_related("assessment"),
+            key=lambda p: (p.assessment.order, p.assessment.pk, order[Viewpoint(p.viewpoint)]),
+        ):
+            parts_of[part.assessment.plan_id].append(part)
+    scores: dict[tuple[int, int], dict[int, Score]] = defaultdict(dict)
+    plan_of_part = {part.pk: plan_id for plan_id, ps in parts_of.items() for part in ps}
+    if plan_of_part:
+        for sc in Score.objects.visible_to(actor, "view").filter(
+            part__in=list(plan_of_part), student__in=ids
+        ):
+            scores[(plan_of_part[sc.part_id], sc.student_id)][sc.part_id] = sc
+    grades, ratings = _overrides(actor, plans, ids) if plans else ({}, {})
+    school_rules = (
+        {r.school_id: r for r in GradingRule.objects.filter(school__in={p.school_id for p in plans})}
+        if plans
+        else {}
+    )
+    settings_of = {p.pk: _thresholds(p, school_rules.get(p.school_id)) for p in plans}
+    for pk in ids:
+        pupil_term = term_of_pupil.get(pk)
+        pupil_level = level_of_pupil.get(pk)
+        if pupil_term is None or pupil_level is None:
+            continue
+        taught_here = subjects_taught.get((pupil_term.pk, pupil_level), {})
+        for subject in sorted(taught_here.values(), key=lambda s: s.order):
+            plan = plan_at.get((pupil_term.pk, pupil_level, subject.pk))
+            if plan is None:
+                out[pk].append(
+                    SubjectResult(
+                        subject=subject, viewpoints=ViewpointMap(dict.fromkeys(VIEWPOINTS)), rating=None
+                    )
+                )
+                continue
+            thresholds, table = settings_of[plan.pk]
+            result = compute_result(
+                parts=parts_of.get(plan.pk, []),
+                scores=scores.get((plan.pk, pk), {}),
+                thresholds=thresholds,
+                table=table,
+                grade_code=plan.grade_level.code,
+                overrides=grades.get((plan.pk, pk)),
+                rating_override=ratings.get((plan.pk, pk)),
+            )
+            out[pk].append(
+                SubjectResult(
+                    subject=subject,
+                    viewpoints=ViewpointMap({str(v): result.grades[v] for v in VIEWPOINTS}),
+                    rating=result.rating,
+                )
+            )
+    return out
+
+
+def results_for(*, actor: Any, students: Sequence[Student], term: Term) -> dict[int, list[SubjectResult]]:
+    """Each pupil's 観点 and 評定 that stand in ``term`` (overrides applied), per rated subject in the
+    subjects' display order; keys are ``Student.pk``, every pupil present (empty values where nothing
+    is entered). Only the plans, scores and overrides ``actor`` may see count. At most 8 queries
+    whatever the number of pupils."""
+    ids = _ids(students)
+    if not ids:
+        return {}
+    enrolments = {
+        pk: e
+        for pk, e in _enrolments_in_year(actor, ids, [term.school_year_id]).items()
+        if e.school_id == term.school_id
+    }
+    return _results_by_term(
+        actor, ids, {pk: term for pk in enrolments}, {pk: e.grade_level_id for pk, e in enrolments.items()}
+    )
+
+
+def _last_terms(school_year: SchoolYear, school_ids: Iterable[int]) -> dict[int, Term]:
+    """The last term of the year of each school (terms are public calendar data)."""
+    last: dict[int, Term] = {}
+    for t in Term.objects.filter(school_year=school_year, school__in=list(set(school_ids))).order_by(
+        "school_id", "number"
+    ):
+        last[t.school_id] = t
+    return last
+
+
+def year_results_for(
+    *, actor: Any, students: Sequence[Student], school_year: SchoolYear
+) -> dict[int, list[SubjectResult]]:
+    """The year-end (学年末) results for the 指導要録: the result of the year's last term, at the school
+    the pupil was last enrolled at that year (a pupil who moved schools is evaluated where they finished).
+    Same shape and query bound as ``results_for`` (one more query for the terms)."""
+    ids = _ids(students)
+    if not ids:
+        return {}
+    enrolments = _enrolments_in_year(actor, ids, [school_year.pk])
+    last = _last_terms(school_year, (e.school_id for e in enrolments.values()))
+    term_of_pupil = {pk: last[e.school_id] for pk, e in enrolments.items() if e.school_id in last}
+    return _results_by_term(actor, ids, term_of_pupil, {pk: e.grade_level_id for pk, e in enrolments.items()})
+
+
+def narratives_for(
+    *, actor: Any, students: Sequence[Student], school_year: SchoolYear, term: Term | None
+) -> dict[int, Narratives]:
+    """Each pupil's written evaluations: of ``term`` (the 通知表), or with ``term=None`` the year's (the
+    指導要録: 総合所見, the year's 道徳 …). Keys are ``Student.pk``, every pupil present (empty texts
+    where nothing is written). One query."""
+    ids = _ids(students)
+    if not ids:
+        return {}
+    texts: dict[int, dict[str, str]] = defaultdict(dict)
+    rows = Remark.objects.visible_to(actor, "view").filter(
+        student__in=ids, school_year=school_year, subject__isnull=True
+    )
+    rows = rows.filter(term=term) if term is not None else rows.filter(term__isnull=True)
+    for kind, student_id, text in rows.values_list("kind", "student_id", "text"):
+        field_name = NARRATIVE_FIELDS.get(kind)
+        if field_name:
+            texts[student_id][field_name] = text
+    return {pk: Narratives(**texts.get(pk, {})) for pk in ids}
+
+
+def marks_for(
+    *,
+    actor: Any,
+    students: Sequence[Student],
+    term: Term | None,
+    school_year: SchoolYear | None = None,
+) -> dict[int, tuple[list[str], list[str]]]:
+    """Each pupil's ○ marks: (行動の記録 item codes, 特別活動 codes), in the forms' order (the order of
+    ``BehaviourItem`` / ``SpecialActivity``). ``term=None``: the year-end marks, i.e. those of the last
+    term of ``school_year`` (default: the school year containing today) at the pupil's last school that
+    year. Keys are ``Student.pk``, every pupil present. At most 4 queries."""
+    ids = _ids(students)
+    if not ids:
+        return {}
+    term_of_pupil: dict[int, int] = {}
+    if term is not None:
+        term_of_pupil = dict.fromkeys(ids, term.pk)
+    else:
+        year = school_year or school_year_on(timezone.localdate())
+        if year is None:
+            return {pk: ([], []) for pk in ids}
+        enrolments = _enrolments_in_year(actor, ids, [year.pk])
+        last = _last_terms(year, (e.school_id for e in enrolments.values()))
+        term_of_pupil = {pk: last[e.school_id].pk for pk, e in enrolments.items() if e.school_id in last}
+    term_ids = list(set(term_of_pupil.values()))
+    behaviour_order = {code: i for i, code in enumerate(BehaviourItem.values)}
+    activity_order = {code: i for i, code in enumerate(SpecialActivity.values)}
+
+    def read(model: Any, order: dict[str, int]) -> dict[int, list[str]]:
+        found: dict[int, list[str]] = {}
+        for student_id, term_id, items in (
+            model.objects.visible_to(actor, "view")
+            .filter(student__in=ids, term__in=term_ids)
+            .values_list("student_id", "term_id", "items")
+        ):
+            if term_of_pupil.get(student_id) == term_id:
+                found[student_id] = sorted(items, key=lambda c: order.get(c, len(order)))
+        return found
+
+    behaviour = read(BehaviourRecord, behaviour_order) if term_ids else {}
+    activities = read(SpecialActivitiesRecord, activity_order) if term_ids else {}
+    return {pk: (behaviour.get(pk, []), activities.get(pk, [])) for pk in ids}

@@ -21,13 +21,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tsunagu.grades.models import (
+    DEFAULT_LIMITS,
     Assessment,
     AssessmentPart,
     BehaviourItem,
     BehaviourRecord,
     EvaluationCriterion,
     EvaluationPlan,
+    Phrase,
     Rating,
+    Remark,
+    RemarkKind,
+    RemarkLimit,
     Score,
     ScoreChange,
     SpecialActivitiesRecord,
@@ -37,7 +42,7 @@ from tsunagu.grades.models import (
     ViewpointGrade,
     cell_text,
 )
-from tsunagu.org.models import Term
+from tsunagu.org.models import School, SchoolYear, Subject, Term
 from tsunagu.students.models import Student
 
 ABSENT_WORDS = {"欠", "欠席", "ケツ", "けつ", "x", "X"}
@@ -475,3 +480,169 @@ def class_records_save(
                 raise PermissionDenied("record out of scope")
             changed += 1
     return changed
+
+
+# --- written evaluations (所見, 道徳, 外国語活動, 総合) and the phrase bank ---------------------------------
+
+
+def remark_limits(school: School | int) -> dict[tuple[str, bool], int]:
+    """The school's character limits: (kind, per year?) → maximum, the defaults where it set none."""
+    limits = dict(DEFAULT_LIMITS)
+    for row in RemarkLimit.objects.filter(school=school):
+        limits[(row.kind, row.yearly)] = row.max_chars
+    return limits
+
+
+def normalise_text(text: str) -> str:
+    """The text as stored: line ends unified, trailing spaces of lines and the whole dropped."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def text_length(text: str) -> int:
+    """Characters a text takes on a form: line breaks do not count (the form's box wraps by itself).
+    The page's counter counts the same way (``remarks.js``)."""
+    return len(text.replace("\n", ""))
+
+
+@dataclass
+class RemarkSaveResult:
+    """The outcome of a save: the row as stored, or a conflict with the text somebody else saved."""
+
+    remark: Remark | None
+    version: int
+    conflict: bool = False
+    theirs: str = ""
+    by: str = ""
+    at: dt.datetime | None = None
+
+
+def remark_save(
+    *,
+    actor: Any,
+    student: Student,
+    school: School,
+    school_year: SchoolYear,
+    term: Term | None,
+    kind: str,
+    text: str,
+    version: int,
+    subject: Subject | None = None,
+) -> RemarkSaveResult:
+    """Save one text of a pupil (``term`` None: the year's text for the 指導要録).
+
+    ``version`` is the one the page showed (0: no text yet). When somebody saved in between, nothing is
+    written and the result carries their text (a conflict), unless it already equals this one. The
+    school's character limit is enforced (ValidationError in Japanese). Every write goes into the
+    history with who and when."""
+    if kind not in RemarkKind.values:
+        raise ValidationError(_("Unknown item."))
+    if (kind == RemarkKind.SUBJECT) != (subject is not None):
+        raise ValidationError(_("Unknown item."))
+    if term is not None and (term.school_id != school.pk or term.school_year_id != school_year.pk):
+        raise ValidationError(_("Unknown item."))
+    text = normalise_text(text)
+    limit = remark_limits(school)[(kind, term is None)]
+    if text_length(text) > limit:
+        raise ValidationError(
+            _("%(count)s characters: this form holds at most %(limit)s.")
+            % {"count": text_length(text), "limit": limit}
+        )
+    lookup: dict[str, Any] = {
+        "student": student,
+        "school_year": school_year,
+        "kind": kind,
+        "subject": subject,
+        "term": term,
+    }
+    with transaction.atomic():
+        writable = Remark.objects.visible_to(actor, "change")
+        found = writable.filter(**lookup).values_list("pk", flat=True).first()
+        if found is None:
+            if Remark.objects.visible_to(actor, "view").filter(**lookup).exists():
+                raise PermissionDenied("remark out of scope")
+            if version != 0:
+                # The page showed a text that has since been removed: a conflict with the empty text.
+                if not text:
+                    return RemarkSaveResult(remark=None, version=0)
+                return RemarkSaveResult(remark=None, version=0, conflict=True, theirs="")
+            if not text:
+                return RemarkSaveResult(remark=None, version=0)
+            remark = Remark(school=school, text=text, version=1, updated_by=actor, **lookup)
+            remark._history_user = actor  # type: ignore[attr-defined]
+            try:
+                with transaction.atomic():
+                    remark.save()
+            except IntegrityError:
+                # Created by somebody else a moment ago.
+                theirs = Remark.objects.visible_to(actor, "view").filter(**lookup).first()
+                if theirs is None:
+                    raise PermissionDenied("remark out of scope") from None
+                if theirs.text == text:
+                    return RemarkSaveResult(remark=theirs, version=theirs.version)
+                return _remark_conflict(theirs)
+            if not writable.filter(pk=remark.pk).exists():
+                raise PermissionDenied("remark out of scope")  # rolls back
+            return RemarkSaveResult(remark=remark, version=1)
+        # Lock the row: two saves from the same version cannot both win.
+        remark = (
+            Remark._base_manager.select_for_update().select_related("updated_by__staff_member").get(pk=found)
+        )
+        if remark.text == text:
+            return RemarkSaveResult(remark=remark, version=remark.version)
+        if remark.version != version:
+            return _remark_conflict(remark)
+        remark.text, remark.version, remark.updated_by = text, remark.version + 1, actor
+        remark._history_user = actor  # type: ignore[attr-defined]
+        remark.save()
+        return RemarkSaveResult(remark=remark, version=remark.version)
+
+
+def _remark_conflict(theirs: Remark) -> RemarkSaveResult:
+    return RemarkSaveResult(
+        remark=theirs,
+        version=theirs.version,
+        conflict=True,
+        theirs=theirs.text,
+        by=_who(theirs.updated_by),
+        at=theirs.updated_at,
+    )
+
+
+@transaction.atomic
+def phrase_add(*, actor: Any, school: School, kind: str, topic: str, text: str) -> Phrase:
+    """Add a phrase to the school's bank (every teacher of the school may)."""
+    text, topic = normalise_text(text), topic.strip()
+    if kind not in RemarkKind.values:
+        raise ValidationError(_("Unknown item."))
+    if not text:
+        raise ValidationError(_("Enter the phrase."))
+    if len(text) > 300 or len(topic) > 30:
+        raise ValidationError(_("The phrase is too long."))
+    phrase = Phrase.objects.create(school=school, kind=kind, topic=topic, text=text, created_by=actor)
+    if not Phrase.objects.visible_to(actor, "change").filter(pk=phrase.pk).exists():
+        raise PermissionDenied("phrase bank of another school")  # rolls back
+    return phrase
+
+
+@transaction.atomic
+def phrase_update(*, actor: Any, phrase: Phrase, topic: str, text: str) -> Phrase:
+    """Change a phrase of the bank."""
+    if not Phrase.objects.visible_to(actor, "change").filter(pk=phrase.pk).exists():
+        raise PermissionDenied("phrase bank of another school")
+    text, topic = normalise_text(text), topic.strip()
+    if not text:
+        raise ValidationError(_("Enter the phrase."))
+    if len(text) > 300 or len(topic) > 30:
+        raise ValidationError(_("The phrase is too long."))
+    phrase.text, phrase.topic = text, topic
+    phrase.save(update_fields=["text", "topic", "updated_at"])
+    return phrase
+
+
+@transaction.atomic
+def phrase_delete(*, actor: Any, phrase: Phrase) -> None:
+    """Remove a phrase from the bank."""
+    if not Phrase.objects.visible_to(actor, "change").filter(pk=phrase.pk).exists():
+        raise PermissionDenied("phrase bank of another school")
+    phrase.delete()
