@@ -12,7 +12,7 @@ from tsunagu.core.wareki import school_year_label, wareki
 from tsunagu.org.models import Homeroom
 from tsunagu.records.models import CumulativeRecord
 from tsunagu.records.rules import SUBJECT_NAMES, Weighting, transcript_points_exact
-from tsunagu.records.selectors import TranscriptRow, YearView
+from tsunagu.records.selectors import TranscriptRow, YearView, principal_names
 
 #: The 9 subjects of the 調査書 in the form's order.
 TRANSCRIPT_SUBJECTS = [
@@ -156,6 +156,9 @@ def transcript_data(*, homeroom: Homeroom, row: TranscriptRow, weighting: Weight
         "absence_reason": row.transcript.absence_reason if row.transcript else "",
         "remarks": row.transcript.remarks if row.transcript else "",
         "printed_on": wareki(timezone.localdate()),
+        "principal": principal_names(homeroom.school, [homeroom.school_year_id]).get(
+            homeroom.school_year_id, ""
+        ),
     }
 
 

@@ -238,7 +238,7 @@ EVENT_ITEMS = {
 }
 
 
-def _principal_names(school: School, years: Iterable[int]) -> dict[int, str]:
+def principal_names(school: School, years: Iterable[int]) -> dict[int, str]:
     """The principal of ``school`` in each school year (the staff member behind the year's principal role)."""
     names: dict[int, str] = {}
     grants = (
@@ -317,7 +317,7 @@ def form1_contents(
         )
     }
     year_ids = {e.school_year_id for rows in by_student.values() for e in rows}
-    principals = _principal_names(school, year_ids)
+    principals = principal_names(school, year_ids)
     teachers = _homeroom_teacher_names(
         actor, {e.homeroom_id for rows in by_student.values() for e in rows if e.homeroom_id}
     )
