@@ -260,6 +260,17 @@ def class_enrolments(*, actor: Any, homeroom: Homeroom, term: Term) -> list[Enro
     return _enrolments(actor, term, homeroom=homeroom)
 
 
+def school_enrolments(*, actor: Any, school: School, term: Term) -> list[Enrolment]:
+    """Every pupil of ``school`` who gets a card for ``term`` (in a class on the card's day), in grade,
+    class and roll-number order. One query."""
+    return _enrolments(actor, term, school=school)
+
+
+def admin_schools(*, actor: Any) -> list[School]:
+    """Schools whose 通知表 the actor administers (the principal's own)."""
+    return list(School.objects.visible_to(actor, "report_card_admin").order_by("kind", "mext_code"))
+
+
 def _enrolments(actor: Any, term: Term, **where: Any) -> list[Enrolment]:
     return list(
         Enrolment.objects.visible_to(actor, "view")

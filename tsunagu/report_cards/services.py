@@ -190,9 +190,9 @@ def report_card_batch_start(*, actor: Any, school: School, term: Term, output_ki
     return batch
 
 
-def _progress(batch_id: int, **fields: Any) -> None:
-    with system_scope(reason="report card print job records its progress"):
-        ReportCardBatch.objects.filter(pk=batch_id).update(**fields)
+def _progress(actor: Any, batch_id: int, **fields: Any) -> None:
+    """Record progress as the principal who asked (their own school's job: no system scope)."""
+    ReportCardBatch.objects.visible_to(actor, "view").filter(pk=batch_id).update(**fields)
 
 
 def report_card_batch_run(*, batch_id: int) -> None:
@@ -209,22 +209,23 @@ def report_card_batch_run(*, batch_id: int) -> None:
     actor, school, term = batch.requested_by, batch.school, batch.term
     try:
         _require(actor, school, "report_card_admin")
-        _progress(batch_id, state=BatchState.RUNNING, started_at=timezone.now())
+        _progress(actor, batch_id, state=BatchState.RUNNING, started_at=timezone.now())
         groups = school_cards(actor=actor, school=school, term=term)
-        _progress(batch_id, total=len(groups) + (1 if batch.output_kind == BatchOutput.MERGED else 0))
+        _progress(actor, batch_id, total=len(groups) + (1 if batch.output_kind == BatchOutput.MERGED else 0))
         pupils = sum(len(cards) for _, cards in groups)
         if batch.output_kind == BatchOutput.ZIP:
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
                 for done, (homeroom, cards) in enumerate(groups, start=1):
                     archive.writestr(pdf_name(homeroom.display_name, term.name), render_cards(cards))
-                    _progress(batch_id, done=done, pupils=sum(len(c) for _, c in groups[:done]))
+                    _progress(actor, batch_id, done=done, pupils=sum(len(c) for _, c in groups[:done]))
             output, name = buffer.getvalue(), pdf_name(school.name, term.name).removesuffix(".pdf") + ".zip"
         else:
-            _progress(batch_id, done=len(groups), pupils=pupils)
+            _progress(actor, batch_id, done=len(groups), pupils=pupils)
             output = render_cards([card for _, cards in groups for card in cards])
             name = pdf_name(school.name, term.name)
         _progress(
+            actor,
             batch_id,
             state=BatchState.DONE,
             done=len(groups) + (1 if batch.output_kind == BatchOutput.MERGED else 0),
@@ -233,9 +234,19 @@ def report_card_batch_run(*, batch_id: int) -> None:
             output_name=name,
             finished_at=timezone.now(),
         )
+    except PermissionDenied:
+        _fail(batch_id, _("The person who started the job may no longer print this school's cards."))
     except Exception as error:
         logger.exception("report card print job %s failed", batch_id)
-        _progress(batch_id, state=BatchState.FAILED, error=str(error)[:1000], finished_at=timezone.now())
+        _fail(batch_id, str(error))
+
+
+def _fail(batch_id: int, message: str) -> None:
+    """Record a failed job (the requester may have lost the right to it: recorded regardless)."""
+    with system_scope(reason="report card print job records its failure"):
+        ReportCardBatch.objects.filter(pk=batch_id).update(
+            state=BatchState.FAILED, error=message[:1000], finished_at=timezone.now()
+        )
 
 
 def school_cards(
@@ -243,7 +254,7 @@ def school_cards(
 ) -> list[tuple[Homeroom, list[tuple[dict[str, Any], bool]]]]:
     """Every class of the school with its cards to print (content, draft): the frozen content of
     approved classes, today's data for the others. The data of all pupils is read in one go."""
-    enrolments = selectors._enrolments(actor, term, school=school)
+    enrolments = selectors.school_enrolments(actor=actor, school=school, term=term)
     contents = selectors.cards_content(actor=actor, term=term, enrolments=enrolments)
     frozen_sets = {
         s.homeroom_id: s

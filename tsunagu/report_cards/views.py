@@ -53,17 +53,12 @@ def _may(actor: Any, obj: Any, action: str) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     """The classes whose cards the actor may open, each term with where its cards stand; the
     principal's way to the school's template and printing."""
-    schools = selectors_schools(request.user)
+    schools = selectors.admin_schools(actor=request.user)
     return render(
         request,
         "report_cards/index.html",
         {"links": selectors.class_links(actor=request.user), "schools": schools},
     )
-
-
-def selectors_schools(actor: Any) -> list[School]:
-    """Schools whose 通知表 the actor administers (the principal's)."""
-    return list(School.objects.visible_to(actor, "report_card_admin").order_by("kind", "mext_code"))
 
 
 @policy_required(Homeroom, "view_report_cards")
