@@ -148,18 +148,32 @@ def package_build(
     on ``day`` (today, or the year's last day for a past year). ``since`` makes it a delta.
 
     Homerooms are always classes. ``subject_classes`` adds every teaching group as a ``scheduled`` class
-    with its pupils and teachers — ten times the enrollments, which most 学習eポータル do not use."""
+    with its pupils and teachers — ten times the enrollments, which most 学習eポータル do not use.
+
+    ``files`` limits the build to those files (``demographics`` is built only when named: the CSV
+    package never carries it); builders whose files are not wanted do not run their queries.
+    ``stamp`` sets status and dateLastModified on every row (the REST provider)."""
     if day is None:
         day = min(timezone.localdate(), school_year.end_date)
-    package = Package(profile=profile, delta_since=since)
+    package = Package(
+        profile=profile, delta_since=since, stamp=stamp, only=frozenset(files) if files is not None else None
+    )
     school_ids = [s.pk for s in schools]
+    people = package.wants("users", "roles", "enrollments", "demographics")
     with system_scope(reason=f"OneRoster export of {len(school_ids)} school(s), {school_year.year}年度"):
         _sessions(package, school_year)
-        _orgs(package, school_ids)
-        homerooms = _homerooms(package, school_ids, school_year)
-        groups = _teaching_groups(package, school_ids, school_year) if subject_classes else {}
-        _pupils(package, school_ids, school_year, day, homerooms, groups)
-        _staff(package, school_ids, school_year, homerooms, groups)
+        if package.wants("orgs"):
+            _orgs(package, school_ids)
+        homerooms: dict[int, ClassRef] = {}
+        groups: dict[int, ClassRef] = {}
+        if people or package.wants("classes", "courses"):
+            homerooms = _homerooms(package, school_ids, school_year)
+            groups = _teaching_groups(package, school_ids, school_year) if subject_classes else {}
+        if people:
+            _pupils(package, school_ids, school_year, day, homerooms, groups)
+            _staff(package, school_ids, school_year, homerooms, groups)
+        if since is not None:
+            _removed(package, school_ids, school_year, day, homerooms)
     return package
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from tsunagu.accounts.models import RoleAssignment
 from tsunagu.core.policy import RuleResult, rule
 from tsunagu.org.models import School
+from tsunagu.roster_sync.models import ApiCall
 
 
 @rule(School, actions=["export_oneroster"], roles=["principal", "office"])
@@ -20,3 +21,10 @@ def school_export_oneroster_own(a: RoleAssignment) -> RuleResult:
 def school_export_oneroster_board(a: RoleAssignment) -> RuleResult:
     """Every school of the board, one by one or as the ward's package."""
     return Q(board=a.board_id)
+
+
+@rule(ApiCall, actions=["view"], roles=["board"])
+def api_call_view_board(a: RoleAssignment) -> RuleResult:
+    """Calls of the OneRoster REST provider by the board's learning apps (and calls without valid
+    credentials), for the monitoring page."""
+    return Q(client__board=a.board_id) | Q(client__isnull=True)
