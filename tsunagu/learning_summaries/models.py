@@ -64,6 +64,8 @@ class LearningSummary(models.Model):
 class TestKind(models.TextChoices):
     """The kinds of test whose results are imported (glossary: 定期テスト / 単元テスト / 学力経年調査)."""
 
+    __test__ = False  # not a pytest test class despite its name
+
     PERIODIC = "periodic", _("Periodic test")
     UNIT = "unit", _("Unit test")
     LONGITUDINAL = "longitudinal", _("Longitudinal achievement survey")
@@ -71,6 +73,8 @@ class TestKind(models.TextChoices):
 
 class TestImport(PublicModel):
     """One confirmed import of a test-result file: who, when, which file (its SHA-256) and what it did."""
+
+    __test__ = False  # not a pytest test class despite its name
 
     data_class = DataClass.III
 
@@ -103,6 +107,8 @@ class TestImport(PublicModel):
 
 class Test(PublicModel):
     """One sitting of a test at a school: kind, name, date and grade (学力経年調査 2026 小4 …)."""
+
+    __test__ = False  # not a pytest test class despite its name
 
     data_class = DataClass.III
 
@@ -142,6 +148,8 @@ class TestResult(ScopedModel):
     ``homeroom`` is the pupil's class when the test was taken: class averages compare a pupil with the
     classmates who sat the test, also after the pupil has moved on.
     """
+
+    __test__ = False  # not a pytest test class despite its name
 
     data_class = DataClass.II
 

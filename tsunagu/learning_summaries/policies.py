@@ -10,7 +10,8 @@ past, never with classmates (DASHBOARD.md §5).
 
 Test results are imported by the school's office staff and principal for any grade, and by a grade
 head for their grade (``import_test_results`` on the school for the page, on homerooms for the rows).
-Nurses, counsellors, the board and the helpdesk have no rule here.
+The class learning overview page (``view_learning`` on a homeroom) is for the homeroom teacher, the grade
+head and the principal. Nurses, counsellors, the board and the helpdesk have no rule here.
 """
 
 from __future__ import annotations
@@ -99,3 +100,27 @@ def test_view_importers(a: RoleAssignment) -> RuleResult:
 def import_view_importers(a: RoleAssignment) -> RuleResult:
     """The test-result imports of one's school: who imported which file and when."""
     return Q(school=a.school_id) if a.school_id else NOTHING
+
+
+@rule(Homeroom, actions=["view_learning"], roles=["homeroom_teacher"])
+def homeroom_learning_own(a: RoleAssignment) -> RuleResult:
+    """One's own class: the class learning overview."""
+    return Q(pk=a.homeroom_id) if a.homeroom_id else NOTHING
+
+
+@rule(Homeroom, actions=["view_learning"], roles=["grade_head"])
+def homeroom_learning_grade(a: RoleAssignment) -> RuleResult:
+    """The classes of one's grade this year."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(Homeroom, actions=["view_learning"], roles=["principal"])
+def homeroom_learning_school(a: RoleAssignment) -> RuleResult:
+    """Every class of one's school."""
+    return Q(school=a.school_id) if a.school_id else NOTHING
+
+
+@rule(School, actions=["view_learning"], roles=["grade_head", "principal"])
+def school_learning(a: RoleAssignment) -> RuleResult:
+    """One's own school: the list of classes whose learning overview one may open."""
+    return Q(pk=a.school_id) if a.school_id else NOTHING

@@ -320,7 +320,13 @@ class PupilRow:
 def homeroom_overview(
     *, actor: Any, homeroom: Homeroom, since: dt.date, until: dt.date
 ) -> tuple[list[ClassSubjectRow], list[PupilRow]]:
-    """The class overview page: per subject (with the grade's average per pupil) and per pupil."""
+    """The class overview page: per subject and per pupil. The grade's figures are given only to an actor
+    who sees every class of the grade (grade head, principal): from a homeroom teacher's rows they would
+    be the class's own figures under another name."""
+    rooms = Homeroom.objects.filter(
+        school=homeroom.school_id, school_year=homeroom.school_year_id, grade_level=homeroom.grade_level_id
+    )
+    whole_grade = rooms.visible_to(actor, "view_learning").count() == rooms.count()
     enrolments = list(
         _narrow(Enrolment.objects.filter(_enrolled(since, until), homeroom=homeroom), actor)
         .select_related("student")
@@ -392,8 +398,8 @@ def homeroom_overview(
             answered=s["a"],
             correct=s["c"],
             seconds_per_pupil=s["t"] / size,
-            grade_correct_rate=s["gc"] / s["ga"] if s["ga"] else None,
-            grade_seconds_per_pupil=s["gt"] / grade_size if grade_size else None,
+            grade_correct_rate=s["gc"] / s["ga"] if s["ga"] and whole_grade else None,
+            grade_seconds_per_pupil=s["gt"] / grade_size if grade_size and whole_grade else None,
         )
         for code, s in sorted(by_subject.items(), key=lambda item: item[1]["order"])
     ]

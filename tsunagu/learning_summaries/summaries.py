@@ -233,3 +233,28 @@ def summaries_rebuild(*, student_ids: Iterable[int] | None = None) -> dict[str, 
                 _upsert(totals)
                 counts["rows"] += sum(1 for v in totals.values() if any(v))
     return counts
+
+
+# --- statements given to another pupil: the board matches or rejects a quarantined actor ------------
+
+
+def agent_pre_save(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Remember whose the agent's statements were before the board's decision (``agent_match`` and
+    ``agent_reject`` in ``tsunagu.learning.services`` save the agent's ``student``, then move its
+    statements; the LRS sends no signal for that, so the summaries follow the agent's save)."""
+    if instance.pk and update_fields and "student" in update_fields:
+        from tsunagu.learning.models import XapiAgent
+
+        instance._summaries_before = (
+            XapiAgent.objects.filter(pk=instance.pk).values_list("student_id", flat=True).first()
+        )
+
+
+def agent_post_save(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """After the decision commits (the statements have moved by then), rebuild the summaries of the
+    pupil the statements left and of the pupil they reached."""
+    if not (update_fields and "student" in update_fields):
+        return
+    pupils = {getattr(instance, "_summaries_before", None), instance.student_id} - {None}
+    if pupils:
+        transaction.on_commit(lambda: summaries_rebuild(student_ids=sorted(pupils)))

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 def at(day: int, hour: int = 16, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2026, 11, day, hour, minute, tzinfo=JST)
+    """A time in June 2026: the tiny demo ward's statements are of the last weeks only."""
+    return dt.datetime(2026, 6, day, hour, minute, tzinfo=JST)
 
 
 def post(lrs: Lrs, batch: Any) -> list[str]:
@@ -73,7 +74,7 @@ def test_incremental_equals_rebuild_after_a_realistic_mix(ward: Any, lrs: Lrs) -
     assert snapshot(ids) == incremental
 
     new = {k: v for k, v in incremental.items() if v != before.get(k)}
-    day12, day10, day11 = dt.date(2026, 11, 12), dt.date(2026, 11, 10), dt.date(2026, 11, 11)
+    day12, day10, day11 = dt.date(2026, 6, 12), dt.date(2026, 6, 10), dt.date(2026, 6, 11)
     # a, 算数, 12th: the first answer voided; a wrong one (50 s), a right one by 学習指導要領コード (15 s).
     assert new[(a.pk, "MA", day12)] == (0, 2, 1, 0, 0, 65)
     # a, 10th: one correct answer (45 s); the grouped answer counts as answered but not its time.
@@ -96,7 +97,7 @@ def test_rebuild_restores_rows_after_they_were_damaged(ward: Any, lrs: Lrs) -> N
         LearningSummary.objects.filter(student=pupil).update(seconds=1)
     call_command("learning_summaries_rebuild", "--school", str(ward.schools["sakura"].uuid))
     assert snapshot([pupil.pk]) == good
-    assert good[(pupil.pk, "JA", dt.date(2026, 11, 3))] == (1, 0, 0, 8000, 10000, 300)
+    assert good[(pupil.pk, "JA", dt.date(2026, 6, 3))] == (1, 0, 0, 8000, 10000, 300)
 
 
 def test_a_batch_that_is_refused_adds_nothing(ward: Any, lrs: Lrs) -> None:
@@ -115,3 +116,29 @@ def test_a_batch_that_is_refused_adds_nothing(ward: Any, lrs: Lrs) -> None:
 )
 def test_durations_are_read_as_whole_seconds(text: str, seconds: int) -> None:
     assert duration_seconds(text) == seconds
+
+
+def test_matching_a_quarantined_actor_moves_the_statements_into_the_pupils_summary(
+    ward: Any, lrs: Lrs, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tsunagu.accounts.models import User
+    from tsunagu.learning.models import XapiAgent
+    from tsunagu.learning.services import agent_match, agent_reject
+
+    pupil = class_pupils(ward)[7]
+    stranger = answered(None, at(20), seconds=300)
+    stranger["actor"] = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://x.example.jp", "name": "k-7"},
+    }
+    post(lrs, [stranger])
+    day = dt.date(2026, 6, 20)
+    assert (pupil.pk, "MA", day) not in snapshot([pupil.pk])
+    agent = XapiAgent.objects.get(ifi="account:https://x.example.jp|k-7")
+    board = User.objects.get(username="board")
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_match(actor=board, agent=agent, pupil_uuid=str(pupil.uuid))
+    assert snapshot([pupil.pk])[(pupil.pk, "MA", day)] == (0, 1, 1, 0, 0, 300)
+    with django_capture_on_commit_callbacks(execute=True):
+        agent_reject(actor=board, agent=XapiAgent.objects.get(pk=agent.pk))
+    assert (pupil.pk, "MA", day) not in snapshot([pupil.pk])
