@@ -1,6 +1,7 @@
-"""Demo data of grades: evaluation plans with units, criteria and assessments for two subjects per
-grade (国語 and 算数 at elementary schools, 数学 and 英語 at junior high) in every term begun so far, and
-scores with a realistic spread for every pupil.
+"""Demo data of grades: evaluation plans with units, criteria and assessments for every rated subject
+taught to each grade (規則 別表: 国語 … 外国語) in every term begun so far, and scores with a realistic
+spread for every pupil. 国語・算数/数学・社会・理科・外国語 have five assessments; the practical subjects
+(音楽, 図画工作/美術, 体育/保健体育, 家庭/技術・家庭, 生活) two, as they are assessed mostly by observation.
 
 Each pupil has an ability per subject (mean 72%, sd 13%); each score varies around it; about 2% of
 cells are 欠. In every class one or two pupils' results fall in the current term (ability −25 points),
@@ -32,13 +33,29 @@ from tsunagu.org.models import Term
 from tsunagu.students.models import Enrolment
 
 BATCH = 2000
-SUBJECTS = {"P": ["JA", "MA"], "J": ["JMA", "JFL"]}
 UNITS = {
     "JA": ["物語を読もう", "説明文を読もう"],
+    "SS": ["わたしたちのまち", "くらしを支える仕事"],
     "MA": ["計算のしかた", "図形"],
+    "SC": ["天気と気温", "電気のはたらき"],
+    "LI": ["がっこうたんけん", "いきものとなかよし"],
+    "MU": ["リズムにのって", "合奏しよう"],
+    "AR": ["絵に表そう", "立体に表そう"],
+    "HE": ["家庭生活と仕事", "食べて元気に"],
+    "PE": ["マット運動", "ハードル走"],
+    "FL": ["What do you want?", "My Best Memory"],
+    "JJA": ["文学的な文章を読む", "意見文を書く"],
+    "JSS": ["世界の地域構成", "日本の歴史のあらまし"],
     "JMA": ["式の計算", "一次関数"],
+    "JSC": ["化学変化と原子・分子", "電流とその利用"],
+    "JMU": ["歌唱", "器楽"],
+    "JAR": ["デザイン", "鑑賞"],
+    "JPE": ["陸上競技", "保健：心身の機能の発達"],
+    "JTH": ["材料と加工の技術", "食生活と自立"],
     "JFL": ["過去形を使って話そう", "比較の表現"],
 }
+#: Subjects with the five assessments below; the others have ``PRACTICAL_ASSESSMENTS``.
+CORE = {"JA", "SS", "MA", "SC", "FL", "JJA", "JSS", "JMA", "JSC", "JFL"}
 CRITERIA = {
     Viewpoint.KNOWLEDGE: "基本的な事項を理解し、正しく使うことができる。",
     Viewpoint.THINKING: "根拠を明らかにして考え、自分の言葉で表現している。",
@@ -52,6 +69,14 @@ ASSESSMENTS: list[tuple[str, str, dict[str, int], int]] = [
     ("振り返りカード", AssessmentKind.OBSERVATION, {Viewpoint.ATTITUDE: 5}, 70),
     ("期末テスト", AssessmentKind.TEST, {Viewpoint.KNOWLEDGE: 50, Viewpoint.THINKING: 50}, 95),
 ]
+PRACTICAL_ASSESSMENTS: list[tuple[str, str, dict[str, int], int]] = [
+    ("実技", AssessmentKind.PERFORMANCE, {Viewpoint.KNOWLEDGE: 10, Viewpoint.THINKING: 10}, 45),
+    ("学習カード", AssessmentKind.OBSERVATION, {Viewpoint.THINKING: 5, Viewpoint.ATTITUDE: 5}, 75),
+]
+
+
+def _assessments_of(code: str) -> list[tuple[str, str, dict[str, int], int]]:
+    return ASSESSMENTS if code in CORE else PRACTICAL_ASSESSMENTS
 
 
 @demo_step(order=70)
@@ -92,8 +117,7 @@ def grades(ctx: DemoContext) -> None:
         for (school_id, grade_id), _rows in pupils.items():
             if school_id != term.school_id:
                 continue
-            stage = grade_levels[grade_id].stage
-            for code in SUBJECTS[stage]:
+            for code in _taught(grade_levels[grade_id]):
                 plans.append(
                     EvaluationPlan(
                         school_id=school_id,
@@ -110,7 +134,7 @@ def grades(ctx: DemoContext) -> None:
             Unit(plan=plan, order=i, title=t) for i, t in enumerate(UNITS[codes[plan.subject_id]], start=1)
         ]
         units += own
-        for i, (name, kind, _parts, offset) in enumerate(ASSESSMENTS, start=1):
+        for i, (name, kind, _parts, offset) in enumerate(_assessments_of(codes[plan.subject_id]), start=1):
             assessments.append(
                 Assessment(
                     plan=plan,
@@ -129,7 +153,8 @@ def grades(ctx: DemoContext) -> None:
     Assessment.objects.bulk_create(assessments, batch_size=BATCH)
     parts = []
     for a in assessments:
-        for vp, max_points in ASSESSMENTS[a.order - 1][2].items():
+        code = codes[a.plan.subject_id]
+        for vp, max_points in _assessments_of(code)[a.order - 1][2].items():
             parts.append(AssessmentPart(assessment=a, viewpoint=vp, max_points=Decimal(max_points)))
     AssessmentPart.objects.bulk_create(parts, batch_size=BATCH)
 
@@ -155,6 +180,14 @@ def grades(ctx: DemoContext) -> None:
             )
     Score.objects.bulk_create(scores, batch_size=BATCH)
     _cast_override(ctx, plans, codes)
+
+
+def _taught(grade: Any) -> list[str]:
+    """The rated subjects taught to a grade (規則 別表, as the ward's teaching groups are made)."""
+    from tsunagu.org.reference import ELEMENTARY_SUBJECTS, JUNIOR_HIGH_SUBJECTS
+
+    codes = ELEMENTARY_SUBJECTS[grade.number] if grade.stage == "P" else JUNIOR_HIGH_SUBJECTS
+    return [c for c in codes if c in UNITS]
 
 
 def _subject_codes() -> dict[int, str]:
@@ -198,3 +231,196 @@ def _cast_override(ctx: DemoContext, plans: list[EvaluationPlan], codes: dict[in
         reason="発表や振り返りでの粘り強い取り組みを授業観察で確認したため",
         set_by=teacher,
     )
+
+
+# --- texts (所見, 道徳, 外国語活動, 総合), ○ marks and the phrase bank --------------------------------------
+
+LEARNING_P = [
+    "算数の学習では、図や式を使って自分の考えを分かりやすく説明することができました。",
+    "国語の物語の学習では、登場人物の気持ちを叙述をもとに想像し、進んで発表しました。",
+    "理科の観察では、気付いたことを丁寧に記録し、友達と比べながら考えを深めました。",
+    "漢字の練習に毎日こつこつと取り組み、確実に力を付けています。",
+    "社会科の見学では、働く人の工夫に気付き、分かりやすく新聞にまとめました。",
+    "体育のマット運動では、友達にこつを教えながら練習し、新しい技を身に付けました。",
+    "音楽の合奏では、友達の音をよく聞いてリズムを合わせ、美しい演奏を目指しました。",
+]
+LEARNING_J = [
+    "数学では、一次関数の考え方を身の回りの事象に当てはめ、根拠を示して説明することができました。",
+    "英語では、ペアでのやり取りに積極的に取り組み、自分の考えを伝える表現が豊かになりました。",
+    "理科の実験では、仮説を立てて結果を考察し、レポートに的確にまとめました。",
+    "国語では、意見文の構成を工夫し、説得力のある文章を書き上げました。",
+    "社会科では、資料を比べて読み取り、自分の考えを筋道立てて発表しました。",
+]
+LIFE_P = [
+    "係活動では、学級のみんなが気持ちよく過ごせるよう進んで仕事に取り組みました。",
+    "困っている友達に優しく声をかける姿が見られ、学級の温かい雰囲気づくりに貢献しました。",
+    "運動会では応援団として大きな声で学年をまとめ、責任感の強さを発揮しました。",
+    "当番の仕事を最後まで丁寧にやり遂げ、友達からの信頼も厚いです。",
+    "休み時間には誰とでも仲よく遊び、明るい笑顔で学級を和ませています。",
+]
+LIFE_J = [
+    "委員会活動では、全校への呼びかけを工夫し、責任をもって活動をやり遂げました。",
+    "部活動と学習を両立させ、計画的に生活しようとする姿勢が見られます。",
+    "合唱コンクールではパートリーダーとして練習を引っ張り、学級の団結に貢献しました。",
+    "班活動では、周りの意見をよく聞いて話合いをまとめる役割を果たしました。",
+]
+SUPPORT = "学習では、分からないところをそのままにせず質問できるよう、引き続き支えていきます。"
+CLOSING = ["今後も自信をもって取り組めるよう励ましていきます。", "これからの成長が楽しみです。", ""]
+MORAL = [
+    "「思いやり」について考える学習では、相手の立場に立って考えることの大切さに気付きました。",
+    "友達の意見を聞いて、自分の考えを広げたり深めたりすることができました。",
+    "「きまりの大切さ」について、身近な生活の例を挙げながら考えを深めていました。",
+    "「生命の尊さ」について、家族とのかかわりを思い出しながら考え、感じたことを発表しました。",
+]
+FOREIGN_LANGUAGE = [
+    "ALTとのやり取りで、好きな食べ物について進んで尋ねたり答えたりしていました。",
+    "英語の歌やチャンツに楽しく取り組み、数や色の言い方に慣れ親しみました。",
+    "友達とあいさつを交わし、相手の目を見て伝えようとする姿が見られました。",
+]
+INTEGRATED = [
+    (
+        "地域の川の環境を調べよう",
+        "課題を設定する力、情報を整理・分析する力",
+        "川の水質を調べ、グループで結果を比べて分かりやすく模造紙にまとめました。",
+    ),
+    (
+        "わたしたちのまちの昔と今",
+        "情報を収集する力、まとめ・表現する力",
+        "地域の方へのインタビューを通して、まちの変化に気付き、自分の言葉で発表しました。",
+    ),
+    (
+        "福祉について考えよう",
+        "協働して取り組む態度、自己の生き方を考える力",
+        "高齢者施設との交流を計画し、相手を思いやった関わり方を考えて実行しました。",
+    ),
+]
+PHRASES: list[tuple[str, str, str]] = [
+    *[("general", "学習", t) for t in LEARNING_P[:5]],
+    *[("general", "生活", t) for t in LIFE_P[:4]],
+    ("general", "まとめ", "今後も自信をもって取り組めるよう励ましていきます。"),
+    ("general", "支援", SUPPORT),
+    *[("moral", "", t) for t in MORAL],
+    *[("foreign_language", "", t) for t in FOREIGN_LANGUAGE],
+    *[("integrated_evaluation", "", t[2]) for t in INTEGRATED],
+]
+
+
+def _remark_text(rng: Any, junior_high: bool, falling: bool, yearly: bool) -> str:
+    """A 所見 of two or three sentences (within the default limits: 200 a term, 300 a year)."""
+    learning = rng.sample(LEARNING_J if junior_high else LEARNING_P, 2 if yearly else 1)
+    life = rng.choice(LIFE_J if junior_high else LIFE_P)
+    parts = [*learning, life, SUPPORT if falling else rng.choice(CLOSING)]
+    return "".join(parts)
+
+
+def _text(
+    rng: Any, kind: str, *, junior: bool, falling: bool, yearly: bool, chosen: tuple[str, str, str]
+) -> str:
+    """One text of a kind for a pupil (``chosen``: the pupil's 総合 theme, viewpoints, evaluation)."""
+    if kind == "general":
+        return _remark_text(rng, junior, falling, yearly)
+    if kind == "moral":
+        return str(rng.choice(MORAL))
+    if kind == "foreign_language":
+        return str(rng.choice(FOREIGN_LANGUAGE))
+    return {"integrated_activity": chosen[0], "integrated_viewpoint": chosen[1]}.get(kind, chosen[2])
+
+
+@demo_step(order=71)
+def narratives(ctx: DemoContext) -> None:
+    """The texts of the terms that have ended (所見, 道徳, 外国語活動, 総合) and last year's texts for the
+    指導要録 for every pupil, ○ marks for those terms, and each school's phrase bank. The current
+    term's texts are left to the teachers (the demo's work in progress)."""
+    from tsunagu.accounts.models import User
+    from tsunagu.grades.models import (
+        BehaviourItem,
+        BehaviourRecord,
+        Phrase,
+        Remark,
+        RemarkKind,
+        SpecialActivitiesRecord,
+        SpecialActivity,
+    )
+    from tsunagu.grades.selectors import remark_kinds_for
+
+    rng = ctx.rng
+    schools = list(ctx.schools.values())
+    author = User.objects.filter(username="teacher").first()
+    Phrase.objects.bulk_create(
+        [
+            Phrase(school=s, kind=kind, topic=topic, text=text, created_by=author)
+            for s in schools
+            for kind, topic, text in PHRASES
+        ],
+        batch_size=BATCH,
+    )
+    years = [y for y in (ctx.previous_year, ctx.school_year) if y is not None]
+    ended = list(
+        Term.objects.filter(school__in=schools, school_year__in=years, end_date__lt=ctx.today).order_by(
+            "school_id", "school_year_id", "number"
+        )
+    )
+    terms_of: dict[tuple[int, int], list[Term]] = {}
+    for t in ended:
+        terms_of.setdefault((t.school_id, t.school_year_id), []).append(t)
+    enrolments = list(
+        Enrolment.objects.filter(school__in=schools, school_year__in=years, homeroom__isnull=False)
+        .select_related("grade_level")
+        .order_by("student_id", "start_date")
+    )
+    remarks: list[Any] = []
+    behaviour: list[Any] = []
+    activities: list[Any] = []
+    kinds = {str(k) for k in RemarkKind.values}
+    items = list(BehaviourItem.values)
+    seen: set[tuple[int, int]] = set()
+    for e in enrolments:
+        key = (e.student_id, e.school_year_id)
+        if key in seen:
+            continue  # one enrolment per pupil and year is enough for texts
+        seen.add(key)
+        junior = e.grade_level.stage == "J"
+        own_kinds = [k for k in remark_kinds_for(e.grade_level.code) if k in kinds]
+        ability = rng.random()
+        chosen = INTEGRATED[e.student_id % len(INTEGRATED)]
+        school_terms = terms_of.get((e.school_id, e.school_year_id), [])
+        for term in school_terms:
+            for kind in own_kinds:
+                text = _text(rng, kind, junior=junior, falling=ability < 0.08, yearly=False, chosen=chosen)
+                remarks.append(
+                    Remark(
+                        student_id=e.student_id,
+                        school_id=e.school_id,
+                        school_year_id=e.school_year_id,
+                        term=term,
+                        kind=kind,
+                        text=text,
+                        updated_by=author,
+                    )
+                )
+            marked = [i for i in items if rng.random() < 0.3 + 0.4 * ability]
+            behaviour.append(BehaviourRecord(student_id=e.student_id, term=term, items=marked))
+            allowed = [a for a in SpecialActivity.values if not junior or a != SpecialActivity.CLUB]
+            activities.append(
+                SpecialActivitiesRecord(
+                    student_id=e.student_id, term=term, items=[a for a in allowed if rng.random() < 0.35]
+                )
+            )
+        if e.school_year_id == getattr(ctx.previous_year, "pk", None):
+            # Last year's texts for the 指導要録 (the year is over).
+            for kind in own_kinds:
+                text = _text(rng, kind, junior=junior, falling=ability < 0.08, yearly=True, chosen=chosen)
+                remarks.append(
+                    Remark(
+                        student_id=e.student_id,
+                        school_id=e.school_id,
+                        school_year_id=e.school_year_id,
+                        term=None,
+                        kind=kind,
+                        text=text,
+                        updated_by=author,
+                    )
+                )
+    Remark.objects.bulk_create(remarks, batch_size=BATCH)
+    BehaviourRecord.objects.bulk_create(behaviour, batch_size=BATCH)
+    SpecialActivitiesRecord.objects.bulk_create(activities, batch_size=BATCH)

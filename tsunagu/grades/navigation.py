@@ -11,7 +11,11 @@ from tsunagu.core.policy import registry
 
 
 def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]]:
-    """(label, URL, icon): 成績 for subject and homeroom teachers, grade heads and principals."""
+    """(label, URL, icon): 成績 for subject and homeroom teachers, grade heads and principals; 所見
+    (the texts and the 成績個票 of a class) for homeroom teachers, grade heads and principals."""
+    entries: list[tuple[str, str, str]] = []
     if registry.allows_any(actor, "org.TeachingGroup", "view_scores"):
-        return [(_("Grades"), reverse("grades:index"), "chart")]
-    return []
+        entries.append((_("Grades"), reverse("grades:index"), "chart"))
+    if registry.allows_any(actor, "org.Homeroom", "view_remarks"):
+        entries.append((_("Remarks"), reverse("grades:remarks_index"), "book"))
+    return entries

@@ -29,7 +29,7 @@ from tsunagu.grades.models import (
     SpecialActivitiesRecord,
     ViewpointGrade,
 )
-from tsunagu.org.models import Homeroom, SchoolKind, TeachingGroup
+from tsunagu.org.models import Homeroom, School, SchoolKind, TeachingGroup
 
 ELEMENTARY = SchoolKind.ELEMENTARY
 
@@ -358,3 +358,9 @@ def phrase_school(a: RoleAssignment) -> RuleResult:
     """The phrase bank of one's school: every teacher reads it and adds, edits and deletes phrases."""
     school = _school_of(a)
     return Q(school=school) if school else NOTHING
+
+
+@rule(School, actions=["set_remark_limits"], roles=["principal"])
+def school_remark_limits(a: RoleAssignment) -> RuleResult:
+    """One's school: the character limits of its 通知表 and 指導要録 texts."""
+    return Q(pk=a.school_id)

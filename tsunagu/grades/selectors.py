@@ -15,15 +15,18 @@ from django.utils import timezone
 
 from tsunagu.grades import rules
 from tsunagu.grades.models import (
+    DEFAULT_LIMITS,
     VIEWPOINT_SHORT,
     AssessmentPart,
     BehaviourItem,
     BehaviourRecord,
     EvaluationPlan,
     GradingRule,
+    Phrase,
     Rating,
     Remark,
     RemarkKind,
+    RemarkLimit,
     Score,
     SpecialActivitiesRecord,
     SpecialActivity,
@@ -789,3 +792,273 @@ def marks_for(
     behaviour = read(BehaviourRecord, behaviour_order) if term_ids else {}
     activities = read(SpecialActivitiesRecord, activity_order) if term_ids else {}
     return {pk: (behaviour.get(pk, []), activities.get(pk, [])) for pk in ids}
+
+
+# --- the homeroom teacher's writing page (所見, 道徳, 外国語活動, 総合) ------------------------------------
+
+
+def remark_kinds_for(grade_code: str) -> list[str]:
+    """The texts a pupil of this grade has: 所見 and 道徳 always; 外国語活動 in 小3・4; 総合 from 小3."""
+    kinds: list[str] = [RemarkKind.GENERAL, RemarkKind.MORAL]
+    if grade_code in {"P3", "P4"}:
+        kinds.append(RemarkKind.FOREIGN_LANGUAGE)
+    if grade_code not in {"P1", "P2"}:
+        kinds += [
+            RemarkKind.INTEGRATED_ACTIVITY,
+            RemarkKind.INTEGRATED_VIEWPOINT,
+            RemarkKind.INTEGRATED_EVALUATION,
+        ]
+    return kinds
+
+
+def class_pupils(*, actor: Any, homeroom: Homeroom, term: Term | None) -> list[Enrolment]:
+    """The class's pupils on the reference day (a term's: today inside it, else its last day; the year's:
+    today inside it, else its last day), in roll-number order."""
+    if term is not None:
+        day = _reference_day(term)
+    else:
+        year = homeroom.school_year
+        day = min(max(timezone.localdate(), year.start_date), year.end_date)
+    return list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(homeroom=homeroom, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+        .order_by("roll_number", "student__family_name_kana")
+    )
+
+
+@dataclass
+class PupilTexts:
+    """A pupil of the class list on the writing page, with the length of each text written."""
+
+    enrolment: Enrolment
+    lengths: dict[str, int]
+    #: (kind's label, length) in the page's kind order, for the class list (0: nothing written).
+    cells: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def student(self) -> Student:
+        return self.enrolment.student
+
+
+@dataclass
+class TextBox:
+    """One text box of the page: its kind, text, version (0: none yet) and the form's limit."""
+
+    kind: str
+    label: str
+    text: str
+    version: int
+    limit: int
+    updated_by: str = ""
+    updated_at: dt.datetime | None = None
+
+    @property
+    def length(self) -> int:
+        return len(self.text.replace("\n", ""))
+
+
+@dataclass
+class RemarkPage:
+    """Everything the homeroom teacher needs to write one pupil's texts of a term (or of the year)."""
+
+    homeroom: Homeroom
+    term: Term | None
+    kinds: list[str]
+    pupils: list[PupilTexts]
+    current: PupilTexts | None
+    previous: Student | None
+    following: Student | None
+    boxes: list[TextBox]
+    results: list[SubjectResult]
+    has_rating: bool
+    subject_notes: list[Remark]
+    marks: tuple[list[str], list[str]]
+    good_points: list[Any]
+    topics: list[Any]
+    attendance: Any
+    attendance_period: tuple[dt.date, dt.date] | None
+    phrases: dict[str, list[Phrase]]
+
+
+def remark_limits_of(school_id: int) -> dict[tuple[str, bool], int]:
+    """The school's character limits: (kind, per year?) → maximum, the defaults where it set none."""
+    limits = dict(DEFAULT_LIMITS)
+    for row in RemarkLimit.objects.filter(school=school_id):
+        limits[(row.kind, row.yearly)] = row.max_chars
+    return limits
+
+
+def remark_page_get(
+    *, actor: Any, homeroom: Homeroom, term: Term | None, student_uuid: Any = None
+) -> RemarkPage:
+    """The writing page of a class: the pupils with what is written, and for one pupil (the one asked
+    for, else the first) the text boxes and, beside them, every subject's results, the subject teachers'
+    notes, the ○ marks, the pupil's いいところ and shared topics of the year and the attendance of the
+    period. A fixed number of queries for the class, plus a few for the one pupil."""
+    from tsunagu.attendance.selectors import attendance_summaries
+    from tsunagu.observations.selectors import good_points_for, topics_for
+
+    year = homeroom.school_year
+    kinds = remark_kinds_for(homeroom.grade_level.code)
+    enrolments = class_pupils(actor=actor, homeroom=homeroom, term=term)
+    ids = [e.student_id for e in enrolments]
+    rows = Remark.objects.visible_to(actor, "view").filter(
+        student__in=ids, school_year=year, kind__in=kinds, subject__isnull=True
+    )
+    rows = rows.filter(term=term) if term is not None else rows.filter(term__isnull=True)
+    stored: dict[int, dict[str, Remark]] = defaultdict(dict)
+    for r in rows.select_related("updated_by__staff_member"):
+        stored[r.student_id][r.kind] = r
+    labels = dict(RemarkKind.choices)
+    pupils = []
+    for e in enrolments:
+        lengths = {k: len(r.text.replace("\n", "")) for k, r in stored.get(e.student_id, {}).items()}
+        pupils.append(
+            PupilTexts(
+                enrolment=e, lengths=lengths, cells=[(str(labels[k]), lengths.get(k, 0)) for k in kinds]
+            )
+        )
+    current = next((p for p in pupils if str(p.student.uuid) == str(student_uuid)), None)
+    if current is None and student_uuid is None and pupils:
+        current = pupils[0]
+    limits = remark_limits_of(homeroom.school_id)
+    page = RemarkPage(
+        homeroom=homeroom,
+        term=term,
+        kinds=kinds,
+        pupils=pupils,
+        current=current,
+        previous=None,
+        following=None,
+        boxes=[],
+        results=[],
+        has_rating=rules.rating_scale(homeroom.grade_level.code) is not None,
+        subject_notes=[],
+        marks=([], []),
+        good_points=[],
+        topics=[],
+        attendance=None,
+        attendance_period=None,
+        phrases={},
+    )
+    if current is None:
+        return page
+    at = pupils.index(current)
+    page.previous = pupils[at - 1].student if at > 0 else None
+    page.following = pupils[at + 1].student if at + 1 < len(pupils) else None
+    mine = stored.get(current.student.pk, {})
+    for kind in kinds:
+        r = mine.get(kind)
+        page.boxes.append(
+            TextBox(
+                kind=kind,
+                label=str(labels[kind]),
+                text=r.text if r else "",
+                version=r.version if r else 0,
+                limit=limits[(kind, term is None)],
+                updated_by=_staff_name(r.updated_by) if r else "",
+                updated_at=r.updated_at if r else None,
+            )
+        )
+    pupil = current.student
+    if term is not None:
+        page.results = results_for(actor=actor, students=[pupil], term=term).get(pupil.pk, [])
+    else:
+        page.results = year_results_for(actor=actor, students=[pupil], school_year=year).get(pupil.pk, [])
+    notes = Remark.objects.visible_to(actor, "view").filter(
+        student=pupil, school_year=year, kind=RemarkKind.SUBJECT
+    )
+    if term is not None:
+        notes = notes.filter(term=term)
+    page.subject_notes = list(
+        notes.select_related("subject", "term").order_by("subject__order", "term__number")
+    )
+    page.marks = marks_for(actor=actor, students=[pupil], term=term, school_year=year)[pupil.pk]
+    page.good_points = good_points_for(actor=actor, student=pupil, school_year=year)
+    page.topics = topics_for(actor=actor, student=pupil, school_year=year)
+    start = term.start_date if term is not None else year.start_date
+    end = min(term.end_date if term is not None else year.end_date, timezone.localdate())
+    if start <= end:
+        page.attendance_period = (start, end)
+        page.attendance = attendance_summaries(
+            actor=actor, school=homeroom.school, start=start, end=end, student_ids=[pupil.pk]
+        ).get(pupil.pk)
+    bank: dict[str, list[Phrase]] = defaultdict(list)
+    for phrase in Phrase.objects.visible_to(actor, "view").filter(school=homeroom.school_id, kind__in=kinds):
+        bank[phrase.kind].append(phrase)
+    page.phrases = dict(bank)
+    return page
+
+
+def _staff_name(user: Any) -> str:
+    if user is None:
+        return ""
+    member = getattr(user, "staff_member", None)
+    return member.full_name if member is not None else user.get_username()
+
+
+# --- 成績個票: one sheet per pupil -------------------------------------------------------------------
+
+
+@dataclass
+class StudentGradeSheet:
+    """成績個票: one pupil's 観点 and 評定 in every rated subject for a term, beside the class's average
+    評定 per subject, with the pupil's attendance from the term's start to its end (or today)."""
+
+    student: Student
+    roll_number: int | None
+    homeroom: Homeroom
+    term: Term
+    results: list[SubjectResult]
+    class_averages: dict[int, Decimal | None]
+    attendance: Any
+    attendance_period: tuple[dt.date, dt.date] | None
+    has_rating: bool
+
+
+def grade_sheets_get(
+    *, actor: Any, homeroom: Homeroom, term: Term, student_uuid: Any = None
+) -> list[StudentGradeSheet]:
+    """The 成績個票 of the class's pupils in ``term`` (of one pupil if ``student_uuid``), in roll-number
+    order. A fixed number of queries for the whole class (results and attendance read in bulk)."""
+    from tsunagu.attendance.selectors import attendance_summaries
+
+    enrolments = class_pupils(actor=actor, homeroom=homeroom, term=term)
+    results = results_for(actor=actor, students=[e.student for e in enrolments], term=term)
+    sums: dict[int, list[int]] = defaultdict(list)
+    for rows in results.values():
+        for r in rows:
+            if r.rating is not None:
+                sums[r.subject.pk].append(r.rating)
+    averages = {
+        pk: (Decimal(sum(v)) / len(v)).quantize(Decimal("0.1")) if v else None for pk, v in sums.items()
+    }
+    if student_uuid is not None:
+        enrolments = [e for e in enrolments if str(e.student.uuid) == str(student_uuid)]
+    start, end = term.start_date, min(term.end_date, timezone.localdate())
+    attendance: dict[int, Any] = {}
+    if enrolments and start <= end:
+        attendance = attendance_summaries(
+            actor=actor,
+            school=homeroom.school,
+            start=start,
+            end=end,
+            student_ids=[e.student_id for e in enrolments],
+        )
+    has_rating = rules.rating_scale(homeroom.grade_level.code) is not None
+    return [
+        StudentGradeSheet(
+            student=e.student,
+            roll_number=e.roll_number,
+            homeroom=homeroom,
+            term=term,
+            results=results.get(e.student_id, []),
+            class_averages=averages,
+            attendance=attendance.get(e.student_id),
+            attendance_period=(start, end) if start <= end else None,
+            has_rating=has_rating,
+        )
+        for e in enrolments
+    ]

@@ -42,6 +42,7 @@ from tsunagu.grades.models import (
     ViewpointGrade,
     cell_text,
 )
+from tsunagu.grades.selectors import remark_limits_of
 from tsunagu.org.models import School, SchoolYear, Subject, Term
 from tsunagu.students.models import Student
 
@@ -485,14 +486,6 @@ def class_records_save(
 # --- written evaluations (所見, 道徳, 外国語活動, 総合) and the phrase bank ---------------------------------
 
 
-def remark_limits(school: School | int) -> dict[tuple[str, bool], int]:
-    """The school's character limits: (kind, per year?) → maximum, the defaults where it set none."""
-    limits = dict(DEFAULT_LIMITS)
-    for row in RemarkLimit.objects.filter(school=school):
-        limits[(row.kind, row.yearly)] = row.max_chars
-    return limits
-
-
 def normalise_text(text: str) -> str:
     """The text as stored: line ends unified, trailing spaces of lines and the whole dropped."""
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -542,7 +535,7 @@ def remark_save(
     if term is not None and (term.school_id != school.pk or term.school_year_id != school_year.pk):
         raise ValidationError(_("Unknown item."))
     text = normalise_text(text)
-    limit = remark_limits(school)[(kind, term is None)]
+    limit = remark_limits_of(school.pk)[(kind, term is None)]
     if text_length(text) > limit:
         raise ValidationError(
             _("%(count)s characters: this form holds at most %(limit)s.")
@@ -646,3 +639,22 @@ def phrase_delete(*, actor: Any, phrase: Phrase) -> None:
     if not Phrase.objects.visible_to(actor, "change").filter(pk=phrase.pk).exists():
         raise PermissionDenied("phrase bank of another school")
     phrase.delete()
+
+
+@transaction.atomic
+def remark_limits_set(*, actor: Any, school: School, limits: dict[tuple[str, bool], int]) -> None:
+    """Set the school's character limits ((kind, per year?) → maximum); a limit equal to the default
+    leaves no row, so a later change of the default reaches the school."""
+    from tsunagu.org.models import School as SchoolModel
+
+    if not SchoolModel.objects.filter(pk=school.pk).visible_to(actor, "set_remark_limits").exists():
+        raise PermissionDenied("another school")
+    for (kind, yearly), value in limits.items():
+        if kind not in RemarkKind.values or not 10 <= value <= 2000:
+            raise ValidationError(_("Enter a number of characters from 10 to 2000."))
+        if value == DEFAULT_LIMITS[(kind, yearly)]:
+            RemarkLimit.objects.filter(school=school, kind=kind, yearly=yearly).delete()
+        else:
+            RemarkLimit.objects.update_or_create(
+                school=school, kind=kind, yearly=yearly, defaults={"max_chars": value}
+            )

@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from tsunagu.grades import views
+from tsunagu.grades import remark_views, views
 
 app_name = "grades"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,4 +21,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "homerooms/<uuid:homeroom_uuid>/terms/<int:term>/records/", views.class_records, name="class_records"
     ),
+    path("remarks/", remark_views.remarks_index, name="remarks_index"),
+    path("homerooms/<uuid:homeroom_uuid>/terms/<int:term>/remarks/", remark_views.remarks, name="remarks"),
+    path("homerooms/<uuid:homeroom_uuid>/year/remarks/", remark_views.remarks, name="remarks_year"),
+    path("homerooms/<uuid:homeroom_uuid>/remarks/save/", remark_views.remark_save, name="remark_save"),
+    path("homerooms/<uuid:homeroom_uuid>/terms/<int:term>/sheets/", remark_views.sheets, name="sheets"),
+    path("phrases/", remark_views.phrases, name="phrases"),
+    path("phrases/<uuid:phrase_uuid>/", remark_views.phrase_edit, name="phrase_edit"),
+    path("schools/<uuid:school_uuid>/remark-limits/", remark_views.remark_limits, name="remark_limits"),
 ]

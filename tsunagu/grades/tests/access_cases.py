@@ -171,3 +171,69 @@ CASES += [
         lambda p: {"homeroom_uuid": p.outsider_homeroom.uuid, "term": 1},
     ),
 ]
+
+# --- 所見 and the other texts, the phrase bank, the character limits, 成績個票 ----------------------------
+
+
+def _room(pick: Any, **extra: Any) -> Any:
+    return lambda p: {"homeroom_uuid": pick(p).uuid, **extra}
+
+
+def _phrase_of(pick: Any) -> Any:
+    from tsunagu.grades.models import Phrase
+
+    return lambda p: {"phrase_uuid": Phrase.objects.filter(school=pick(p)).order_by("pk").first().uuid}
+
+
+ROOMS = {
+    "own class": (lambda p: p.homeroom, {"principal": 200, "teacher": 200, "outsider": 404}),
+    "another class": (lambda p: p.other_homeroom, {"principal": 200, "teacher": 404, "outsider": 404}),
+    "another school": (lambda p: p.outsider_homeroom, {"principal": 404, "teacher": 404, "outsider": 200}),
+    "the subject teacher's class": (
+        lambda p: p.maths_homeroom,
+        {"principal": 404, "teacher": 404, "outsider": 404},
+    ),
+}
+for label, (room, table) in ROOMS.items():
+    CASES.append(Case("grades:remarks", label, expect(403, **table), _room(room, term=1)))
+    CASES.append(Case("grades:remarks_year", label, expect(403, **table), _room(room)))
+    CASES.append(Case("grades:sheets", label, expect(403, **table), _room(room, term=1)))
+    # An empty JSON body: in scope it is refused as unreadable (400), nothing written.
+    CASES.append(
+        Case("grades:remark_save", label, expect(403, **_as(table, 400)), _room(room), method="post")
+    )
+CASES += [
+    Case("grades:remarks_index", "any", expect(403, principal=200, teacher=200, outsider=200)),
+    Case(
+        "grades:phrases",
+        "own school",
+        expect(403, principal=200, teacher=200, subject_teacher=200, outsider=200),
+    ),
+    # An empty edit is refused with a message and a redirect back to the bank; nothing is changed.
+    Case(
+        "grades:phrase_edit",
+        "a phrase of さくら小",
+        expect(403, principal=REDIRECT, teacher=REDIRECT, subject_teacher=404, outsider=404),
+        _phrase_of(lambda p: p.school),
+        method="post",
+    ),
+    Case(
+        "grades:phrase_edit",
+        "a phrase of みどり中",
+        expect(403, principal=404, teacher=404, subject_teacher=REDIRECT, outsider=404),
+        _phrase_of(lambda p: p.junior_high),
+        method="post",
+    ),
+    Case(
+        "grades:remark_limits",
+        "own school",
+        expect(403, principal=200),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "grades:remark_limits",
+        "another school",
+        expect(403, principal=404),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+]
