@@ -44,6 +44,8 @@ def observation_panels(actor: Any, student: Student, day: dt.date, school_year: 
     points = good_points_for(actor=actor, student=student, school_year=school_year) if may_points else []
     counts = good_point_year_counts(actor=actor, student=student) if may_points else []
     this_year = next((c for c in counts if school_year and c.school_year.pk == school_year.pk), None)
+    for t in topics:
+        t.student = student  # the access log names the pupil of each record; no query per topic
     out.class_i += class_i_topics(topics)
     for area, tag, title in (
         (Area.LIFE, Tag.LIFE, "life"),
@@ -98,10 +100,42 @@ def visits_panel(actor: Any, student: Student, day: dt.date, out: Panels) -> Non
         .filter(pk__in=[v.pk for v in visits])
         .values_list("pk", flat=True)
     )
+    for v in visits:
+        v.student = student  # the access log names the pupil of each record; no query per visit
     rows = [(v, v.pk in full or v.shared_with_teacher) for v in visits]
     out.class_i += visits
     out.items.append(
         ("karte/panels/visits.html", {"rows": rows[:20], "count": len(visits), "student": student})
+    )
+
+
+#: Days of learning the karte shows (the plan's mock-up: the recent weeks).
+LEARNING_DAYS = 28
+
+
+def learning_panels(actor: Any, student: Student, day: dt.date, out: Panels) -> None:
+    """成績(教科) and 学習ログ from the learning summaries (contract C3), through their own policy: per
+    subject the correct rate, correct/answered and study time with the class averages (staff only),
+    the test results and the 学力経年調査 trend, and the study time per day as a chart. Class II."""
+    if not registry.allows_any(actor, "learning_summaries.LearningSummary", "view"):
+        return
+    from tsunagu.karte.chart import study_chart
+    from tsunagu.learning_summaries.selectors import pupil_learning
+
+    since = day - dt.timedelta(days=LEARNING_DAYS - 1)
+    learning = pupil_learning(actor=actor, student=student, since=since, until=day)
+    out.items.append(
+        (
+            "karte/panels/learning_subjects.html",
+            {"learning": learning, "since": since, "until": day, "student": student},
+        )
+    )
+    chart = study_chart(learning.daily_seconds, learning.class_daily_seconds or None)
+    out.items.append(
+        (
+            "karte/panels/learning_log.html",
+            {"learning": learning, "chart": chart, "since": since, "until": day, "student": student},
+        )
     )
 
 
@@ -111,4 +145,5 @@ def panels_for(actor: Any, student: Student, day: dt.date, school_year: Any) -> 
     observation_panels(actor, student, day, school_year, out)
     visits_panel(actor, student, day, out)
     care_panel(actor, student, out)
+    learning_panels(actor, student, day, out)
     return out

@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,3 +130,69 @@ def insight_dismiss(*, actor: Any, insight: Insight, reason: str) -> Insight:
     insight.save(update_fields=["status", "dismissed_reason", "dismissed_by", "dismissed_at", "updated_at"])
     ensure_visible_after_write(actor, insight, "change")
     return insight
+
+
+@transaction.atomic
+def insight_settings_save(*, actor: Any, board: Any, values: dict[str, Any]) -> InsightSettings:
+    """Save a board's thresholds (board staff of that board). Every value within its range and the
+    pairs consistent (a warning before its limit, a baseline no shorter than what it must hold);
+    everything or nothing. Only values that differ from the defaults are stored, so a later change of
+    a default reaches boards that never set it. The change is written to the audit log."""
+    from dataclasses import asdict
+
+    from tsunagu.core.audit import audit_event
+    from tsunagu.core.policy import registry
+    from tsunagu.karte.forms import THRESHOLD_FIELDS
+    from tsunagu.org.models import Board
+
+    if not registry.narrow(Board.objects.filter(pk=board.pk), actor, "manage_insight_settings").exists():
+        raise PermissionDenied
+    defaults = asdict(Thresholds())
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    for name, _label, low, high in THRESHOLD_FIELDS:
+        value = values.get(name, defaults[name])
+        try:
+            value = int(value) if isinstance(defaults[name], int) else float(value)
+        except (TypeError, ValueError):
+            errors[name] = "数値で入れてください。"
+            continue
+        if not low <= value <= high:
+            errors[name] = f"{low:g}〜{high:g}の範囲で入れてください。"
+            continue
+        cleaned[name] = value
+    merged = {**defaults, **cleaned}
+    pairs = [
+        ("min_hits", "min_weekday_days", "その曜日の授業日数より多くはできません。"),
+        ("yearly_absence_warning", "yearly_absence_limit", "基準の日数より少なくしてください。"),
+        ("absence_streak", "legal_absence_streak", "7日（通知）より少なくしてください。"),
+        ("min_baseline_observations", "baseline_days", "比べる日数より多くはできません。"),
+        ("study_min_active_days", "study_baseline_days", "比べる日数より多くはできません。"),
+    ]
+    for small, large, message in pairs:
+        if small in cleaned and merged[small] > merged[large] - (
+            1 if small.startswith(("yearly", "absence")) else 0
+        ):
+            errors.setdefault(small, message)
+    if errors:
+        raise ValidationError(errors)
+    stored = {k: v for k, v in cleaned.items() if v != defaults[k]}
+    current = InsightSettings.objects.filter(board=board).first() or InsightSettings(board=board)
+    before = current.as_dict()
+    current.values = stored
+    current.full_clean()
+    current.save()
+    changed = {
+        k: f"{before.get(k, defaults[k])}→{stored.get(k, defaults[k])}"
+        for k in defaults
+        if before.get(k, defaults[k]) != stored.get(k, defaults[k])
+    }
+    audit_event(
+        kind="karte_thresholds_saved",
+        actor=actor,
+        detail={
+            "board": str(board.uuid),
+            "changed": ", ".join(f"{k}: {v}" for k, v in changed.items()) or "—",
+        },
+    )
+    return current

@@ -11,4 +11,9 @@ urlpatterns = [
     path("insights/<uuid:insight_uuid>/assign/", views.assign, name="assign"),
     path("insights/<uuid:insight_uuid>/dismiss/", views.dismiss, name="dismiss"),
     path("homerooms/<uuid:homeroom_uuid>/", views.class_board, name="class_board"),
+    path("schools/<uuid:school_uuid>/", views.school_board, name="school_board"),
+    path("me/", views.mine, name="mine"),
+    path("children/<uuid:student_uuid>/", views.child, name="child"),
+    path("ward/", views.ward, name="ward"),
+    path("ward/thresholds/", views.thresholds, name="thresholds"),
 ]

@@ -1,7 +1,10 @@
 """Access-matrix cases of the karte pages: the staff who look after the pupil (homeroom teacher, grade
-head, principal, nurse); office, helpdesk, the board, guardians, pupils and subject teachers have no
-rule (403); a teacher of another school gets 404. Insight actions with an empty form are refused (400)
-for those who may act, once an insight exists (created here for a pupil of 4年1組)."""
+head, principal, nurse) and, for the pupils they teach, subject teachers (learning panels only); office,
+helpdesk, the board, guardians and pupils have no rule (403); a teacher of another school gets 404.
+Insight actions with an empty form are refused (400) for those who may act, once an insight exists
+(created here for a pupil of 4年1組). The school board is the principal's and the nurse's; the pupil's
+own page the pupil's; the child's summary the guardian's (own children only); the ward's counts and the
+thresholds the board's."""
 
 from __future__ import annotations
 
@@ -38,20 +41,26 @@ CASES: list[Case] = [
     Case(
         "karte:karte",
         "pupil of own class",
-        expect(403, **STAFF, outsider=404),
+        expect(403, **STAFF, outsider=404, subject_teacher=404),
         lambda p: {"student_uuid": p.classmate.uuid},
     ),
     Case(
         "karte:karte",
         "pupil of another class",
-        expect(403, teacher=404, principal=200, nurse=200, outsider=404),
+        expect(403, teacher=404, principal=200, nurse=200, outsider=404, subject_teacher=404),
         lambda p: {"student_uuid": p.other_class_pupil.uuid},
     ),
     Case(
         "karte:karte",
         "pupil of another school",
-        expect(403, teacher=404, principal=404, nurse=404, outsider=200),
+        expect(403, teacher=404, principal=404, nurse=404, outsider=200, subject_teacher=404),
         lambda p: {"student_uuid": p.other_school_pupil.uuid},
+    ),
+    Case(
+        "karte:karte",
+        "pupil of the subject teacher's split group",
+        expect(403, teacher=404, principal=404, nurse=404, outsider=404, subject_teacher=200),
+        lambda p: {"student_uuid": p.split_group_pupil.uuid},
     ),
     Case(
         "karte:refresh",
@@ -86,4 +95,41 @@ CASES: list[Case] = [
         expect(403, teacher=404, principal=404, nurse=404, outsider=200),
         lambda p: {"homeroom_uuid": p.outsider_homeroom.uuid},
     ),
+]
+
+CASES += [
+    Case(
+        "karte:school_board",
+        "own school",
+        expect(403, principal=200, nurse=200),
+        lambda p: {"school_uuid": p.school.uuid},
+    ),
+    Case(
+        "karte:school_board",
+        "another school",
+        expect(403, principal=404, nurse=404),
+        lambda p: {"school_uuid": p.other_school.uuid},
+    ),
+    Case("karte:mine", "own", expect(403, student=200)),
+    Case(
+        "karte:child",
+        "own child",
+        expect(403, guardian=200),
+        lambda p: {"student_uuid": p.own_child.uuid},
+    ),
+    Case(
+        "karte:child",
+        "own child at the junior high",
+        expect(403, guardian=200),
+        lambda p: {"student_uuid": p.sibling.uuid},
+    ),
+    Case(
+        "karte:child",
+        "a classmate of the child",
+        expect(403, guardian=404),
+        lambda p: {"student_uuid": p.classmate.uuid},
+    ),
+    Case("karte:ward", "own board", expect(403, board=200)),
+    Case("karte:thresholds", "own board", expect(403, board=200)),
+    Case("karte:thresholds", "own board, nothing sent", expect(403, board=400), method="post"),
 ]
