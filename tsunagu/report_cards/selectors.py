@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tsunagu.attendance.selectors import AttendanceSummary, attendance_summaries
 from tsunagu.core.wareki import wareki
+from tsunagu.grades.selectors import marks_for, narratives_for, results_for
 from tsunagu.org.models import (
     AssignmentKind,
     Homeroom,
@@ -296,8 +297,6 @@ def cards_content(*, actor: Any, term: Term, enrolments: Sequence[Enrolment]) ->
     A fixed number of queries whatever the number of pupils: the grades selectors and the register's
     summaries are each asked once for all of them.
     """
-    from tsunagu.grades.selectors import marks_for, narratives_for, results_for
-
     if not enrolments:
         return {}
     school = term.school
