@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, PublicModel, ScopedModel
 from tsunagu.core.scope import PolicyManager
 
@@ -374,7 +375,7 @@ class AbsenceReport(ScopedModel):
         _("temperature (°C)"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     time = models.TimeField(_("time"), null=True, blank=True, help_text=_("Arrival or leaving time"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = EncryptedTextField(_("note"), max_length=300, blank=True, single_line=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.PENDING
     )

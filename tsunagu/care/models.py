@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, ScopedModel
 
 
@@ -116,10 +117,10 @@ class CareNote(ScopedModel):
         help_text=_("Shown to every teacher of the pupil, e.g. 給食は除去食、運動前に吸入"),
     )
     # --- detail: nurse and principal only --------------------------------------------------------
-    doctor = models.CharField(_("doctor / clinic"), max_length=100, blank=True)
-    action_plan = models.TextField(_("action plan in an emergency"), blank=True)
-    medication = models.TextField(_("medication"), blank=True)
-    emergency_contacts = models.TextField(_("emergency contacts"), blank=True)
+    doctor = EncryptedTextField(_("doctor / clinic"), max_length=100, blank=True, single_line=True)
+    action_plan = EncryptedTextField(_("action plan in an emergency"), blank=True)
+    medication = EncryptedTextField(_("medication"), blank=True)
+    emergency_contacts = EncryptedTextField(_("emergency contacts"), blank=True)
     management_table = models.BooleanField(_("学校生活管理指導表 submitted"), default=False)
     is_active = models.BooleanField(_("current"), default=True)
     recorded_by = models.ForeignKey(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tsunagu.checkups import derive
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, ScopedModel
 
 
@@ -150,10 +151,12 @@ class GeneralExamRecord(ScopedModel):
         _("urine glucose"), max_length=3, choices=UrineResult.choices, blank=True
     )
     urine_other = models.CharField(_("urine (other)"), max_length=100, blank=True)
-    other_disease = models.CharField(_("other diseases"), max_length=200, blank=True)
-    doctor_remarks = models.CharField(_("school doctor's remarks"), max_length=200, blank=True)
+    other_disease = EncryptedTextField(_("other diseases"), max_length=200, blank=True, single_line=True)
+    doctor_remarks = EncryptedTextField(
+        _("school doctor's remarks"), max_length=200, blank=True, single_line=True
+    )
     doctor_date = models.DateField(_("school doctor's date"), null=True, blank=True)
-    remarks = models.CharField(_("remarks"), max_length=200, blank=True)
+    remarks = EncryptedTextField(_("remarks"), max_length=200, blank=True, single_line=True)
 
     history = HistoricalRecords()
 
@@ -201,8 +204,10 @@ class DentalExamRecord(ScopedModel):
         _("gingiva"), choices=DentalScore.choices, null=True, blank=True
     )
     teeth = models.JSONField(_("dental chart"), default=dict, blank=True)
-    other_disease = models.CharField(_("other diseases"), max_length=200, blank=True)
-    dentist_remarks = models.CharField(_("school dentist's remarks"), max_length=200, blank=True)
+    other_disease = EncryptedTextField(_("other diseases"), max_length=200, blank=True, single_line=True)
+    dentist_remarks = EncryptedTextField(
+        _("school dentist's remarks"), max_length=200, blank=True, single_line=True
+    )
     dentist_date = models.DateField(_("school dentist's date"), null=True, blank=True)
 
     history = HistoricalRecords()
@@ -262,10 +267,10 @@ class ExamFollowUp(ScopedModel):
         "org.School", on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
     )
     item = models.CharField(_("item"), max_length=10, choices=FollowUpItem.choices)
-    finding = models.CharField(_("finding"), max_length=200)
+    finding = EncryptedTextField(_("finding"), max_length=200, single_line=True)
     letter_date = models.DateField(_("letter issued on"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
-    result = models.CharField(_("result"), max_length=200, blank=True)
+    result = EncryptedTextField(_("result"), max_length=200, blank=True, single_line=True)
     clinic = models.CharField(_("clinic"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -31,6 +31,14 @@ if PRODUCTION and len(SECRET_KEY) < 50:
         "TSUNAGU_SECRET_KEY must be set to at least 50 random characters in production"
     )
 
+# Keys of the application-level encryption of class-I free text (tsunagu.core.crypto): entries
+# "id:base64url-32-byte-key", the first encrypts. `manage.py field_keys generate` prints a new one.
+# Without them a key derived from SECRET_KEY is used, which production refuses: keys belong outside
+# the database *and* apart from the application's other secrets.
+TSUNAGU_FIELD_KEYS = env_list("TSUNAGU_FIELD_KEYS", [])
+if PRODUCTION and not TSUNAGU_FIELD_KEYS:
+    raise ImproperlyConfigured("TSUNAGU_FIELD_KEYS must be set in production (manage.py field_keys generate)")
+
 ALLOWED_HOSTS = env_list(
     "TSUNAGU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )

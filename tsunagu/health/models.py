@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, ScopedModel
 
 
@@ -157,7 +158,7 @@ class HealthCheckIn(ScopedModel):
     )
     mood = models.CharField(_("mood"), max_length=10, choices=Mood.choices, blank=True)
     symptoms = models.JSONField(_("symptoms"), default=list, blank=True)
-    comment = models.CharField(_("comment"), max_length=200, blank=True)
+    comment = EncryptedTextField(_("comment"), max_length=200, blank=True, single_line=True)
     source = models.CharField(_("entered by"), max_length=10, choices=Source.choices)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -453,7 +454,7 @@ class NurseVisit(ScopedModel):
     guardian_contact = models.CharField(
         _("guardian contacted"), max_length=12, choices=GuardianContact.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
     shared_with_teacher = models.BooleanField(_("details shared with the homeroom teacher"), default=False)
     register_state = models.CharField(
         _("register"), max_length=10, choices=RegisterState.choices, blank=True, default=""
@@ -583,7 +584,7 @@ class NurseDailyLog(ScopedModel):
     )
     humidity = models.PositiveSmallIntegerField(_("humidity"), null=True, blank=True)
     events = models.TextField(_("events"), blank=True)
-    remarks = models.TextField(_("remarks"), blank=True)
+    remarks = EncryptedTextField(_("remarks"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

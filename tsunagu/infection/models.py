@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, PublicModel, ScopedModel
 from tsunagu.core.scope import PolicyManager
 from tsunagu.infection.diseases import DISEASES_BY_CODE, Disease, disease_choices
@@ -59,7 +60,7 @@ class SchoolInfection(ScopedModel):
     fever_end_date = models.DateField(_("fever ended on"), null=True, blank=True)
     condition_date = models.DateField(_("condition met on"), null=True, blank=True)
     preschool = models.BooleanField(_("infant (幼児)"), default=False)
-    doctor_note = models.CharField(_("doctor's note"), max_length=300, blank=True)
+    doctor_note = EncryptedTextField(_("doctor's note"), max_length=300, blank=True, single_line=True)
     proposed_first_day = models.DateField(_("proposed first day"))
     proposed_last_day = models.DateField(_("proposed last day"))
     explanation = models.TextField(_("explanation"), blank=True)

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, ScopedModel
 
 
@@ -125,7 +126,7 @@ class SharedTopic(ScopedModel):
     )
     date = models.DateField(_("date"))
     area = models.CharField(_("area"), max_length=10, choices=Area.choices)
-    text = models.TextField(_("observation"), max_length=1000)
+    text = EncryptedTextField(_("observation"), max_length=1000)
     visibility = models.CharField(
         _("who may read it"), max_length=10, choices=Visibility.choices, default=Visibility.TEACHERS
     )

@@ -1,0 +1,149 @@
+"""Application-level encryption of class-I free text (SECURITY.md §1; core.crypto, core.fields).
+
+The stored column must never hold the text, on the main table or in its history; the application
+reads the text back; a wrong key fails loudly; rotation moves values to the current key.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
+
+from tsunagu.core import crypto
+from tsunagu.core.fields import EncryptedTextField
+from tsunagu.core.scope import system_scope
+from tsunagu.health.models import HealthCheckIn, NurseVisit
+
+pytestmark = pytest.mark.django_db
+
+SECRET_TEXT = "母親の入院で夜眠れていない様子"
+
+
+def _stored(model: Any, field: str, pk: int) -> str:
+    """The column as the database holds it (the field would decrypt it)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {connection.ops.quote_name(field)} FROM {table} WHERE id = %s", [pk])
+        return str(cursor.fetchone()[0])
+
+
+@pytest.fixture
+def visit() -> NurseVisit:
+    with system_scope(reason="test picks a nurse visit of the demo ward"):
+        found = NurseVisit.objects.order_by("pk").first()
+    assert found is not None, "the demo ward has nurse visits"
+    return found
+
+
+@pytest.fixture
+def fresh_keyring() -> object:
+    """Keys are read once per process; tests that change them start and end with a clean cache."""
+    crypto.keyring.cache_clear()
+    yield None
+    crypto.keyring.cache_clear()
+
+
+def test_the_database_holds_a_token_and_the_application_reads_the_text(visit: NurseVisit) -> None:
+    with system_scope(reason="test writes a note"):
+        NurseVisit.objects.filter(pk=visit.pk).update(note=SECRET_TEXT)
+        assert NurseVisit.objects.get(pk=visit.pk).note == SECRET_TEXT
+    stored = _stored(NurseVisit, "note", visit.pk)
+    assert stored.startswith("enc1:") and SECRET_TEXT not in stored
+
+
+def test_history_rows_are_encrypted_too(visit: NurseVisit) -> None:
+    with system_scope(reason="test changes a note through save(), which writes history"):
+        visit.note = SECRET_TEXT
+        visit.save()
+        history = visit.history.latest()
+        assert history.note == SECRET_TEXT
+    assert SECRET_TEXT not in _stored(type(history), "note", history.history_id)
+
+
+def test_empty_text_stays_empty_so_has_a_note_queries_work(visit: NurseVisit) -> None:
+    with system_scope(reason="test"):
+        NurseVisit.objects.filter(pk=visit.pk).update(note="")
+        assert _stored(NurseVisit, "note", visit.pk) == ""
+        assert NurseVisit.objects.filter(pk=visit.pk, note="").exists()
+
+
+def test_text_lookups_on_ciphertext_are_refused() -> None:
+    from django.core.exceptions import FieldError
+
+    with system_scope(reason="test"):
+        with pytest.raises(FieldError):
+            list(HealthCheckIn.objects.filter(comment__icontains="眠"))
+        with pytest.raises(FieldError):  # would compare with ciphertext and match nothing
+            list(HealthCheckIn.objects.filter(comment="眠い"))
+
+
+def test_the_same_text_encrypts_differently_each_time() -> None:
+    assert crypto.encrypt(SECRET_TEXT) != crypto.encrypt(SECRET_TEXT)
+    assert crypto.decrypt(crypto.encrypt(SECRET_TEXT)) == SECRET_TEXT
+    assert crypto.encrypt(crypto.encrypt("x")).count("enc1:") == 1  # never twice
+
+
+def test_a_token_under_an_unknown_key_fails_loudly(fresh_keyring: object) -> None:
+    token = crypto.encrypt(SECRET_TEXT)
+    other = f"k9:{crypto.generate_key()}"
+    with override_settings(TSUNAGU_FIELD_KEYS=[other]):
+        crypto.keyring.cache_clear()
+        with pytest.raises(crypto.DecryptionError):
+            crypto.decrypt(token)
+
+
+def test_a_tampered_token_fails_loudly() -> None:
+    token = crypto.encrypt(SECRET_TEXT)
+    head, body = token.rsplit(":", 1)
+    flipped = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1]
+    with pytest.raises(crypto.DecryptionError):
+        crypto.decrypt(f"{head}:{flipped}")
+
+
+def test_malformed_key_settings_are_refused() -> None:
+    for entries in (["nokey"], ["k1:short"], [f"k1:{crypto.generate_key()}", f"k1:{crypto.generate_key()}"]):
+        with pytest.raises(ImproperlyConfigured):
+            crypto.parse_keys(entries)
+
+
+def test_the_length_limit_applies_to_the_text_not_the_token() -> None:
+    field = EncryptedTextField(max_length=5)
+    field.clean("あいうえお", None)
+    with pytest.raises(ValidationError):
+        field.clean("あいうえおか", None)
+
+
+def test_rotation_re_encrypts_with_the_current_key(visit: NurseVisit, fresh_keyring: object) -> None:
+    # The ward was seeded under the development key: it stays readable by listing it last.
+    first, second, seeded = (
+        f"a1:{crypto.generate_key()}",
+        f"b2:{crypto.generate_key()}",
+        crypto.derived_entry(),
+    )
+    with override_settings(TSUNAGU_FIELD_KEYS=[first, seeded]):
+        crypto.keyring.cache_clear()
+        with system_scope(reason="test"):
+            NurseVisit.objects.filter(pk=visit.pk).update(note=SECRET_TEXT)
+        assert crypto.key_id_of(_stored(NurseVisit, "note", visit.pk)) == "a1"
+    with override_settings(TSUNAGU_FIELD_KEYS=[second, first, seeded]):
+        crypto.keyring.cache_clear()
+        out = StringIO()
+        call_command("field_keys", "rotate", stdout=out)
+        assert crypto.key_id_of(_stored(NurseVisit, "note", visit.pk)) == "b2"
+        with system_scope(reason="test"):
+            assert NurseVisit.objects.get(pk=visit.pk).note == SECRET_TEXT
+        status = StringIO()
+        call_command("field_keys", "status", stdout=status)
+        assert "health.NurseVisit.note" in status.getvalue()
+
+
+def test_generate_prints_a_usable_key() -> None:
+    out = StringIO()
+    call_command("field_keys", "generate", "--id", "k7", stdout=out)
+    assert crypto.parse_keys([out.getvalue().strip()]).current == "k7"
