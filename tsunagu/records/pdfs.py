@@ -123,10 +123,79 @@ def record_data(*, record: CumulativeRecord, years: list[YearView], copy: bool) 
     }
 
 
-def record_pdf(*, record: CumulativeRecord, years: list[YearView], copy: bool = False) -> bytes:
-    return render_pdf(
-        "records/typst/cumulative_record.typ", record_data(record=record, years=years, copy=copy)
-    )
+def multi_year_data(*, years: list[YearView], stage: str) -> dict[str, Any]:
+    """様式2 in the MEXT multi-year layout: one column per grade (小 6, 中 3), rows per subject and 観点."""
+    grades = list(range(1, (6 if stage == "P" else 3) + 1))
+    by_grade = {y.form2.get("grade"): y.form2 for y in years if y.form2.get("grade")}
+
+    def per_grade(pick: Any) -> list[str]:
+        return [pick(by_grade[g]) if g in by_grade else "" for g in grades]
+
+    def text_of(g: int, key: str, sub: str | None = None) -> str:
+        if g not in by_grade:
+            return ""
+        value = by_grade[g].get(key, {} if sub else "")
+        return str((value or {}).get(sub, "") if sub else (value or ""))
+
+    subjects: dict[str, str] = {}
+    for y in years:
+        for s in y.form2.get("subjects", []):
+            subjects.setdefault(s["code"], s["name"])
+
+    def cell_of(code: str, index: int | None) -> Any:
+        def pick(c: dict[str, Any]) -> str:
+            found = next((s for s in c.get("subjects", []) if s["code"] == code), None)
+            if found is None:
+                return ""
+            if index is None:
+                return "" if found["rating"] is None else str(found["rating"])
+            return str(found["viewpoints"][index][1] or "")
+
+        return pick
+
+    learning = []
+    for code, name in subjects.items():
+        for i, label in enumerate(("知識・技能", "思考・判断・表現", "主体的に学習に取り組む態度")):
+            learning.append([name if i == 0 else "", label, *per_grade(cell_of(code, i))])
+        learning.append(["", "評定", *per_grade(cell_of(code, None))])
+    latest = years[-1].form2 if years else {}
+    activities = [label for label, _on in latest.get("special_activities", [])]
+    items = [label for label, _on in latest.get("behaviour", [])]
+
+    def marked(key: str, label: str) -> Any:
+        return lambda c: "○" if any(lbl == label and on for lbl, on in c.get(key, [])) else ""
+
+    columns = ("days_instructional", "days_excused", "days_required", "days_absent", "days_present", "note")
+    return {
+        "grades": [f"第{g}学年" for g in grades],
+        "learning": learning,
+        "moral": [[f"第{g}学年", text_of(g, "moral")] for g in grades],
+        "foreign_language": [[f"第{g}学年", text_of(g, "foreign_language")] for g in (3, 4)]
+        if stage == "P"
+        else [],
+        "integrated": [
+            [f"第{g}学年", *(text_of(g, "integrated", k) for k in ("activity", "viewpoint", "evaluation"))]
+            for g in grades
+            if stage == "J" or g >= 3
+        ],
+        "special_activities": [
+            [label, *per_grade(marked("special_activities", label))] for label in activities
+        ],
+        "behaviour": [[label, *per_grade(marked("behaviour", label))] for label in items],
+        "remarks": [[f"第{g}学年", text_of(g, "remark")] for g in grades],
+        "attendance": [[f"第{g}学年", *(text_of(g, "attendance", c) for c in columns)] for g in grades],
+    }
+
+
+def record_pdf(
+    *, record: CumulativeRecord, years: list[YearView], copy: bool = False, multi_year: bool = False
+) -> bytes:
+    """様式1 then 様式2: one page a year, or (``multi_year``) the MEXT layout with a column per grade."""
+    data = record_data(record=record, years=years, copy=copy)
+    if multi_year:
+        data["multi"] = multi_year_data(years=years, stage=data["stage"])
+        return render_pdf("records/typst/cumulative_record_years.typ", data)
+    return render_pdf("records/typst/cumulative_record.typ", data)
 
 
 def transcript_data(*, homeroom: Homeroom, row: TranscriptRow, weighting: Weighting) -> dict[str, Any]:

@@ -272,11 +272,11 @@ def record_amend(
 @policy_required(CumulativeRecord, "view")
 def record_pdf(request: HttpRequest, record_uuid: uuid.UUID) -> HttpResponse:
     """The record as the standard form (A4): 様式1 then 様式2 (the years side by side); ``?copy=1`` marks it
-    as the 写し for the next school."""
+    as the 写し for the next school; ``?layout=years`` prints 様式2 with a column per grade."""
     rec = _record(request, record_uuid)
     years = selectors.record_years(actor=request.user, record=rec)
     copy = request.GET.get("copy") == "1"
-    pdf = pdfs.record_pdf(record=rec, years=years, copy=copy)
+    pdf = pdfs.record_pdf(record=rec, years=years, copy=copy, multi_year=request.GET.get("layout") == "years")
     log_access(actor=request.user, records=[rec], request=request, action="print", fields=["form1", "form2"])
     name = f"指導要録_{timezone.localdate():%Y%m%d}_{str(rec.student.uuid)[:8]}.pdf"
     return pdf_response(pdf, name)

@@ -355,6 +355,10 @@ def test_the_record_prints_as_a_pdf(world: World) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    url = reverse("records:record_pdf", args=[record_of(world, pupil).uuid])
+    for query in ("?layout=years", "?copy=1"):
+        response = client_for(world.teacher).get(url + query)
+        assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
 def test_the_transfer_package_carries_the_copy_for_the_principal_only(world: World) -> None:
