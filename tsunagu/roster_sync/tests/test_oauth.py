@@ -163,3 +163,26 @@ def test_refusals_reach_the_registrys_log_of_rejected_requests(portal: App) -> N
     rejected = RejectedRequest.objects.order_by("-pk").first()
     assert RejectedRequest.objects.count() == before + 1
     assert rejected is not None and rejected.status == 401 and rejected.path.endswith("/users")
+
+
+def test_the_board_sees_the_calls_per_app_and_day_and_others_see_none(portal: App, ward: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tsunagu.accounts.models import User
+    from tsunagu.roster_sync.selectors import api_calls_per_day
+
+    token = portal.token()
+    portal.get("/orgs", token)
+    portal.get("/orgs", "bad")
+    since = timezone.localdate() - dt.timedelta(days=1)
+    board = api_calls_per_day(actor=User.objects.get(username="board"), since=since)
+    mine = [row for row in board if row.client_id == portal.client.pk]
+    assert (
+        len(mine) == 1
+        and mine[0].calls == 2
+        and mine[0].records == len(portal.get("/orgs", token).json()["orgs"])
+    )
+    assert any(row.client_id is None and row.refused >= 1 for row in board)
+    assert api_calls_per_day(actor=User.objects.get(username="teacher"), since=since) == []
