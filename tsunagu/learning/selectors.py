@@ -10,7 +10,15 @@ from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from tsunagu.learning.models import AgentStatus, LearningClient, RejectedRequest, Statement, XapiAgent
+from tsunagu.learning.models import (
+    AgentStatus,
+    LearningClient,
+    RejectedRequest,
+    Statement,
+    StatementDay,
+    XapiAgent,
+)
+from tsunagu.learning.reasons import reason_display
 
 
 def client_list(*, actor: Any) -> list[LearningClient]:
@@ -52,19 +60,30 @@ class DailyCounts:
 
 
 def statements_per_day(*, actor: Any, days: int = 14) -> DailyCounts:
-    """Statements stored per app and day over the last ``days`` days (local dates)."""
+    """Statements stored per app and day over the last ``days`` days (local dates): closed days from
+    :class:`StatementDay` (filled by ``services.statement_days_summarise``), yesterday and today
+    counted from the statements (an index range on ``stored``: a day's worth, not a fortnight's)."""
+    from tsunagu.learning.services import day_bounds
+
     today = timezone.localdate()
     first = today - dt.timedelta(days=days - 1)
-    counts = (
+    live_from = today - dt.timedelta(days=1)
+    table: dict[str, dict[dt.date, int]] = {}
+    # Kept counts carry no rule of their own: they are narrowed to the learning apps the actor sees.
+    kept = StatementDay.objects.filter(
+        client__in=LearningClient.objects.visible_to(actor, "view"), day__gte=first, day__lt=live_from
+    ).values_list("client__name", "day", "count")
+    for name, day, n in kept:
+        table.setdefault(name, {})[day] = n
+    live = (
         Statement.objects.visible_to(actor, "count")
-        .filter(stored__date__gte=first)
+        .filter(stored__gte=day_bounds(live_from)[0])
         .annotate(day=TruncDate("stored"))
         .values_list("client__name", "day")
         .annotate(n=Count("id"))
         .order_by()
     )
-    table: dict[str, dict[dt.date, int]] = {}
-    for name, day, n in counts:
+    for name, day, n in live:
         table.setdefault(name, {})[day] = n
     day_list = [today - dt.timedelta(days=i) for i in range(days)]
     return DailyCounts(
@@ -75,4 +94,7 @@ def statements_per_day(*, actor: Any, days: int = 14) -> DailyCounts:
 
 def rejected_list(*, actor: Any, limit: int = 50) -> list[RejectedRequest]:
     """The latest refused LRS requests with their reasons."""
-    return list(RejectedRequest.objects.visible_to(actor, "view").select_related("client")[:limit])
+    rows = list(RejectedRequest.objects.visible_to(actor, "view").select_related("client")[:limit])
+    for row in rows:
+        row.reason_shown = reason_display(row.reason)
+    return rows

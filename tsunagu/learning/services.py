@@ -3,11 +3,13 @@ and the log of refused LRS requests. (Statements are written by ``xapi/store.py`
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from tsunagu.core.audit import audit_event
@@ -19,6 +21,7 @@ from tsunagu.learning.models import (
     Permission,
     RejectedRequest,
     Statement,
+    StatementDay,
     XapiAgent,
 )
 
@@ -178,3 +181,39 @@ def rejection_log(*, client: LearningClient | None, method: str, path: str, stat
     RejectedRequest.objects.create(
         client=client, method=method[:10], path=path[:200], status=status, reason=reason[:500]
     )
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The first instant of ``day`` and of the next day, in the local time zone."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def statement_days_summarise(*, since: dt.date, until: dt.date) -> int:
+    """Count the statements of each closed day from ``since`` to ``until`` not counted yet, per app,
+    into :class:`StatementDay` (one aggregate query per missing day; nothing when all are counted).
+    ``until`` must be a day no batch can still be stored on (the caller keeps yesterday live: a
+    batch stamped just before midnight may commit after it). Returns the number of days counted."""
+    done = set(
+        StatementDay.objects.filter(client__isnull=True, day__range=(since, until)).values_list(
+            "day", flat=True
+        )
+    )
+    missing = [
+        since + dt.timedelta(days=i)
+        for i in range((until - since).days + 1)
+        if since + dt.timedelta(days=i) not in done
+    ]
+    for day in missing:
+        start, end = day_bounds(day)
+        counts = list(
+            Statement.objects.filter(stored__gte=start, stored__lt=end)
+            .values_list("client_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        with transaction.atomic():
+            rows = [StatementDay(day=day, client_id=client, count=n) for client, n in counts]
+            rows.append(StatementDay(day=day, client=None, count=sum(n for _c, n in counts)))
+            StatementDay.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(missing)

@@ -5,11 +5,13 @@ The LRS endpoints themselves are in ``xapi/views.py`` (machines, Basic authentic
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -151,7 +153,11 @@ def agent_reject(request: HttpRequest, agent_uuid: str) -> HttpResponse:
 
 @policy_required(RejectedRequest, "view")
 def monitoring(request: HttpRequest) -> HttpResponse:
-    """Statements per app per day, refused requests with reasons, the quarantine's size."""
+    """Statements per app per day, refused requests with reasons, the quarantine's size.
+
+    Closed days' counts are taken once and kept (a cache fill: a query when all are counted)."""
+    today = timezone.localdate()
+    services.statement_days_summarise(since=today - dt.timedelta(days=13), until=today - dt.timedelta(days=2))
     context = {
         "daily": selectors.statements_per_day(actor=request.user),
         "rejected": selectors.rejected_list(actor=request.user),

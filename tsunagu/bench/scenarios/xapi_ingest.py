@@ -12,7 +12,10 @@ less disturbed by other load, but without the database server's work). Then it t
 ``GET /xapi/statements?agent=<one pupil>&limit=100`` (newest 100 of one agent) and the same with
 ``related_agents=true``: p95 in ms (target ≤ 20 ms). The store holds only what this run (and
 earlier runs on the same database) wrote — ``stored_total`` — not the 10 million statements of the
-issue's target.
+issue's target (``xapi_get_10m`` measures that). ``python_cpu_s_per_1000`` and
+``server_cpu_s_per_1000`` are the CPU seconds per 1,000 statements of this process and of its
+PostgreSQL backend (read from ``/proc`` when the server is local): the figures to compare on a
+shared machine. ``receivers`` counts what listens to ``statements_stored`` (the learning summaries).
 """
 
 from __future__ import annotations
@@ -109,6 +112,7 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
     from tsunagu.core.scope import system_scope
     from tsunagu.learning.models import Permission, Statement
     from tsunagu.learning.services import client_register
+    from tsunagu.learning.signals import statements_stored
     from tsunagu.learning.xapi.store import issuer
     from tsunagu.org.models import Board
     from tsunagu.students.models import Student
@@ -149,11 +153,18 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
 
     for body in bodies[:2]:
         post(body)
+    server_cpu_before = server_cpu_s()
     started, started_cpu = time.perf_counter(), time.process_time()
     for body in bodies[2:]:
         post(body)
     elapsed = time.perf_counter() - started
     cpu = time.process_time() - started_cpu
+    server_cpu_after = server_cpu_s()
+    server_cpu = (
+        server_cpu_after - server_cpu_before
+        if server_cpu_after is not None and server_cpu_before is not None
+        else None
+    )
     written = batches * BATCH
 
     agent = json.dumps({"account": {"homePage": home, "name": pupils[0]}})
@@ -179,6 +190,9 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
         "seconds": round(elapsed, 2),
         "cpu_s": round(cpu, 2),
         "statements_per_cpu_s": round(written / cpu, 1) if cpu else None,
+        "python_cpu_s_per_1000": round(cpu / written * 1000, 3),
+        "server_cpu_s_per_1000": round(server_cpu / written * 1000, 3) if server_cpu is not None else None,
+        "receivers": len(statements_stored.receivers),
         "statement_bytes": round(sum(sizes) / len(sizes)),
         "batch_bytes": round(sum(len(b) for b in bodies) / len(bodies)),
         "get_agent_p95_ms": get_p95,
@@ -187,3 +201,25 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
         "stored_total": Statement.objects.count(),
         "database": connection.vendor,
     }
+
+
+def server_cpu_s() -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend process, when the server runs
+    on this machine (read from ``/proc``); None elsewhere (SQLite, a remote server). With the
+    process's own CPU time it gives the whole cost per statement, which a loaded machine's wall
+    clock does not."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -153,3 +153,66 @@ def test_demo_apps_posted_statements_through_the_lrs(ward: Any) -> None:
     assert drill.statements.filter(pupil__isnull=False).count() == drill.statements.count()
     assert XapiAgent.objects.filter(status=AgentStatus.UNMATCHED).exists()
     assert RejectedRequest.objects.filter(status=400).exists()
+
+
+def test_monitoring_shows_our_refusal_reasons_in_japanese(client_as: Any, lrs: Lrs) -> None:
+    lrs.post(statement(verb={"id": "not an iri"}))
+    lrs.http.post("/xapi/statements", "[]", content_type="application/json")  # no credentials
+    page = client_as("board").get("/learning/monitoring/").content.decode()
+    assert "statement.verb.id: 絶対IRIでなければなりません" in page
+    assert "登録済みで有効な学習アプリの認証情報" in page
+    # The reason as the app was told it stays at hand (the title), for its vendor.
+    assert 'title="statement.verb.id: must be an absolute IRI"' in page
+
+
+def test_reasons_not_ours_are_shown_as_they_are() -> None:
+    from tsunagu.learning.reasons import reason_display
+
+    assert reason_display("something a parser said") == "something a parser said"
+    assert (
+        reason_display("statement.x.y: a message we never wrote") == "statement.x.y: a message we never wrote"
+    )
+
+
+def test_monitoring_counts_closed_days_once_and_today_live(
+    client_as: Any, lrs: Lrs, django_assert_max_num_queries: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tsunagu.learning.models import StatementDay
+    from tsunagu.learning.selectors import statements_per_day
+
+    lrs.post([statement(), statement()])
+    five_days_ago = timezone.now() - dt.timedelta(days=5)
+    old = Statement.objects.filter(client=lrs.app).order_by("pk").first()
+    assert old is not None
+    Statement.objects.filter(pk=old.pk).update(stored=five_days_ago)
+    board = client_as("board")
+    assert board.get("/learning/monitoring/").status_code == 200
+    day = timezone.localdate(five_days_ago)
+    assert StatementDay.objects.get(day=day, client=lrs.app).count == 1
+    assert StatementDay.objects.filter(day=day, client__isnull=True).exists()
+    # Counted days are not counted again: a second view reads the kept rows.
+    Statement.objects.filter(pk=old.pk).update(stored=five_days_ago + dt.timedelta(seconds=1))
+    board.get("/learning/monitoring/")
+    assert StatementDay.objects.filter(day=day, client=lrs.app).count() == 1
+    from tsunagu.accounts.models import User
+
+    actor = User.objects.get(username="board")
+    with django_assert_max_num_queries(6):
+        daily = statements_per_day(actor=actor)
+    row = dict(daily.rows)[lrs.app.name]
+    assert row[0] == 1 and row[5] == 1
+
+
+def test_the_issuer_comes_from_the_setting(lrs: Lrs, settings: Any) -> None:
+    settings.TSUNAGU_XAPI_ISSUER = "https://lrs.example-ward.jp/"
+    with system_scope(reason="test picks a pupil"):
+        pupil = Student.objects.order_by("pk").first()
+    assert pupil is not None
+    ours = {"account": {"homePage": "https://lrs.example-ward.jp", "name": str(pupil.uuid)}}
+    assert lrs.post(statement(actor=ours)).status_code == 200
+    matched = XapiAgent.objects.get(ifi=f"account:https://lrs.example-ward.jp|{pupil.uuid}")
+    assert matched.status == AgentStatus.MATCHED and matched.student == pupil

@@ -1,7 +1,8 @@
 """What every LRS endpoint does around its handler (Communication §1–§3 of xAPI 1.0.3, 9274.1.1 §4.1):
-client authentication with HTTP Basic (never a session), the ``X-Experience-API-Version`` header
-(required on every request but to ``/about``, echoed on every response), the permission check, and
-turning a refused request into its status and a JSON reason, logged for the board's monitoring page.
+client authentication with HTTP Basic or an OAuth 2.0 bearer token (never a session), the
+``X-Experience-API-Version`` header (required on every request but to ``/about``, echoed on every
+response), the permission check, and turning a refused request into its status and a JSON reason,
+logged for the board's monitoring page.
 """
 
 from __future__ import annotations
@@ -60,8 +61,37 @@ def json_response(data: Any, status: int = 200, *, text: str | None = None) -> H
 def error_response(error: XapiError) -> HttpResponse:
     response = json_response({"error": {"code": error.status, "message": error.message}}, status=error.status)
     if error.status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+        response["WWW-Authenticate"] = 'Basic realm="xAPI", Bearer realm="xAPI"'
     return response
+
+
+def _bearer_verifier() -> Callable[[str], Any] | None:
+    """The OAuth 2.0 token verification of the roster_sync app (client credentials, stateless signed
+    tokens), or None where that app is not installed."""
+    try:
+        from tsunagu.roster_sync.oauth import token_verify
+    except ImportError:
+        return None
+    return token_verify
+
+
+def authenticate_client(authorization: str) -> LearningClient | None:
+    """The client an ``Authorization`` header authenticates: HTTP Basic key and secret, or an OAuth 2.0
+    bearer token from the client-credentials endpoint (``/ims/oneroster/.../token``, decision 0019).
+
+    A token authenticates the client only: what it may do through the LRS is still its registry
+    permissions (the token's scopes are OneRoster's). A revoked client or rotated credentials stop
+    its tokens at once (the verification re-reads the client)."""
+    scheme, _, value = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return credentials.authenticate(authorization)
+    verify = _bearer_verifier()
+    token = value.strip()
+    if verify is None or not token:
+        return None
+    grant = verify(token)
+    client: LearningClient | None = getattr(grant, "client", None)
+    return client if client is not None and client.active else None
 
 
 Handler = Callable[..., HttpResponse]
@@ -125,10 +155,12 @@ def lrs_view(
                     if request.headers.get(VERSION_HEADER, "").startswith("2."):
                         raise XapiError(400, "xAPI 2.0 has no alternate request syntax")
                 if authenticate:
-                    client = credentials.authenticate(request.META.get("HTTP_AUTHORIZATION", ""))
+                    client = authenticate_client(request.META.get("HTTP_AUTHORIZATION", ""))
                     if client is None:
                         raise XapiError(
-                            401, "HTTP Basic credentials of a registered, active learning app are required"
+                            401,
+                            "HTTP Basic credentials or an OAuth 2.0 bearer token of a registered, "
+                            "active learning app are required",
                         )
                 header = request.headers.get(VERSION_HEADER)
                 if version_required or header:

@@ -100,12 +100,13 @@ def check_object(value: Any, path: str, allowed: set[str], required: tuple[str, 
     """``value`` is a JSON object with only ``allowed`` keys, every ``required`` one, and no nulls."""
     if not isinstance(value, dict):
         raise _fail(path, "must be a JSON object")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise _fail(path, f"unknown property {unknown[0]!r}")
-    for key, item in value.items():
-        if item is None:
-            raise _fail(f"{path}.{key}", "must not be null")
+    # The set operations run in C; the loops that name the fault run only when there is one
+    # (this check runs ~12 times per statement, so its cost is a share of the ingest's).
+    if not allowed.issuperset(value):
+        raise _fail(path, f"unknown property {sorted(set(value) - allowed)[0]!r}")
+    if None in value.values():
+        key = next(k for k, item in value.items() if item is None)
+        raise _fail(f"{path}.{key}", "must not be null")
     for key in required:
         if key not in value:
             raise _fail(path, f"{key!r} is required")
