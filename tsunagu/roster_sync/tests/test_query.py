@@ -3,7 +3,7 @@ what it says, and any other text is refused with ``invalid_filter_field`` (never
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tsunagu.roster_sync.query import Filter, Predicate, QueryError, filter_parse, known_field
@@ -13,8 +13,11 @@ known = known_field(FIELDS)
 fields = st.sampled_from([*FIELDS, "metadata.jp.kanaFamilyName", "primaryOrg.sourcedId"])
 ops = st.sampled_from(["=", "!=", ">", ">=", "<", "<=", "~"])
 values = st.text(alphabet=st.characters(blacklist_characters="'\x00"), max_size=20)
+#: The machine the suite runs on is shared: slow draws are the machine's, not the strategies'.
+shared_machine = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+@shared_machine
 @given(fields, ops, values, st.sampled_from(["", "AND", "OR"]), fields, ops, values)
 def test_a_well_formed_filter_parses_to_its_predicates(
     f1: str, op1: str, v1: str, joiner: str, f2: str, op2: str, v2: str
@@ -25,6 +28,7 @@ def test_a_well_formed_filter_parses_to_its_predicates(
     assert parsed == expected
 
 
+@shared_machine
 @given(st.text(max_size=60))
 def test_any_other_text_is_refused_as_invalid_filter_field(text: str) -> None:
     try:
