@@ -141,14 +141,20 @@ def resolve(extensions: list[dict[str, Any]]) -> tuple[str | None, str | None, b
         subject = subject if subject is not None else ext.get(SUBJECT_EXT)
         grade = grade if grade is not None else ext.get(GRADE_EXT)
         cos = cos if cos is not None else ext.get(COS_EXT)
-    cos_subject, cos_stage = _course_of_study(cos)
-    stage = stage_of_grade(grade) or cos_stage
+    stage = stage_of_grade(grade)
+    parsed: tuple[str | None, str | None] | None = None  # the code read only when needed (ingest cost)
     if isinstance(subject, str) and subject.strip():
+        if stage is None and cos is not None:
+            parsed = _course_of_study(cos)
+            stage = parsed[1]
         code = subject_code(subject, stage)
         if code is not None:
             return code, stage, False
         if stage is None and _BY_NAME.get(_key(subject)) is not None:
             return None, None, True
+    if cos is None:
+        return None, stage, False
+    cos_subject, cos_stage = parsed or _course_of_study(cos)
     if cos_subject is not None:
-        return cos_subject, stage, False
-    return None, stage, False
+        return cos_subject, stage or cos_stage, False
+    return None, stage or cos_stage, False

@@ -100,34 +100,48 @@ def _add(into: dict[Key, list[int]], key: Key, found: Contribution, sign: int) -
 
 
 def _upsert(totals: dict[Key, list[int]]) -> None:
-    """One ``INSERT … SELECT … ON CONFLICT DO UPDATE`` per :data:`INSERT_ROWS` keys, adding the totals
-    (negative ones subtract); the subject is joined by code in the statement itself."""
+    """One ``INSERT … SELECT … ON CONFLICT DO UPDATE`` adding the totals (negative ones subtract), the
+    subject joined by code in the statement itself. PostgreSQL gets the rows as one array per column
+    (``unnest``: a handful of parameters whatever the batch); SQLite a ``VALUES`` list per
+    :data:`INSERT_ROWS` keys."""
     keys = sorted(k for k, v in totals.items() if any(v))
     if not keys:
         return
     table = LearningSummary._meta.db_table
-    subject_table = "org_subject"
-    pg = connection.vendor == "postgresql"
-    if pg:
-        row = "(%s::bigint, %s::text, %s::date, " + ", ".join(["%s::bigint"] * len(FIELDS)) + ")"
-    else:
-        row = "(" + ", ".join(["%s"] * (3 + len(FIELDS))) + ")"
     columns = ", ".join(FIELDS)
     updates = ", ".join(f"{f} = {table}.{f} + excluded.{f}" for f in FIELDS)
+    insert = (
+        f"INSERT INTO {table} (student_id, subject_id, day, {columns}) "  # noqa: S608 - names are ours
+        f"SELECT v.student_id, s.id, v.day, {', '.join('v.' + f for f in FIELDS)} "
+        "FROM v JOIN org_subject s ON s.code = v.code WHERE true "
+    )
+    conflict = f"ON CONFLICT (student_id, subject_id, day) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays: list[Any] = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]]
+            arrays += [[totals[k][i] for k in keys] for i in range(len(FIELDS))]
+            types = ["bigint[]", "text[]", "date[]"] + ["bigint[]"] * len(FIELDS)
+            # Rows in key order: two batches lock shared rows in the same order (no deadlock).
+            cursor.execute(
+                f"WITH v (student_id, code, day, {columns}) AS (SELECT * FROM unnest("  # noqa: S608
+                + ", ".join(f"%s::{t}" for t in types)
+                + ")) "
+                + insert
+                + "ORDER BY v.student_id, s.id, v.day "
+                + conflict,
+                arrays,
+            )
+            return
+        row = "(" + ", ".join(["%s"] * (3 + len(FIELDS))) + ")"
         for start in range(0, len(keys), INSERT_ROWS):
             chunk = keys[start : start + INSERT_ROWS]
             params: list[Any] = []
             for key in chunk:
                 params += [key[0], key[1], key[2], *totals[key]]
-            # Table and column names are ours (no input); every value is a parameter.
             cursor.execute(
-                f"WITH v (student_id, code, day, {columns}) AS (VALUES {', '.join([row] * len(chunk))}) "  # noqa: S608
-                f"INSERT INTO {table} (student_id, subject_id, day, {columns}) "
-                f"SELECT v.student_id, s.id, v.day, {', '.join('v.' + f for f in FIELDS)} "
-                f"FROM v JOIN {subject_table} s ON s.code = v.code WHERE true "
-                + ("ORDER BY v.student_id, s.id, v.day " if pg else "")
-                + f"ON CONFLICT (student_id, subject_id, day) DO UPDATE SET {updates}",
+                f"WITH v (student_id, code, day, {columns}) AS (VALUES {', '.join([row] * len(chunk))}) "
+                + insert
+                + conflict,
                 params,
             )
 

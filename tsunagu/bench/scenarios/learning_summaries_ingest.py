@@ -1,7 +1,8 @@
 """``learning_summaries_ingest``: what the learning-summaries receiver adds to the LRS's ingest.
 
 Posts batches of 100 drill answers (the ``xapi_ingest`` scenario's statements: one pupil each, ~1.3 KB,
-Japan-profile subject and grade extensions, a grouping activity) through Django's test client to
+Japan-profile subject and grade extensions, a grouping activity; their days spread over a term, so a
+summary row is incremented a few times, as in a day's traffic) through Django's test client to
 ``/xapi/statements``, alternating batches **with** the receiver of ``statements_stored`` connected and
 **without** it (so both halves see the same load on a shared machine). Reports statements/s of each
 half, and — the figure — the receiver's own time per batch of 100, measured around the receiver itself
@@ -85,13 +86,12 @@ def measure_receiver(*, batches: int) -> dict[str, Any]:
         "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3",
     }
     home = issuer()
-    bodies = [
-        json.dumps(
-            [_statement(pupils[(b * BATCH + i) % len(pupils)], b * BATCH + i, home) for i in range(BATCH)],
-            ensure_ascii=False,
-        ).encode()
-        for b in range(2 * batches + 2)
-    ]
+    bodies = []
+    for b in range(2 * batches + 2):
+        batch = [_statement(pupils[(b * BATCH + i) % len(pupils)], b * BATCH + i, home) for i in range(BATCH)]
+        for statement in batch:  # the days of a school term, as a year's traffic spreads them
+            statement["timestamp"] = f"2026-{9 + b % 3:02d}-{1 + b % 28:02d}T16:20:00.000+09:00"
+        bodies.append(json.dumps(batch, ensure_ascii=False).encode())
     client = Client()
     spent = [0.0, 0.0]  # wall, CPU of this process
 
