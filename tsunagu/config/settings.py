@@ -39,6 +39,9 @@ TSUNAGU_FIELD_KEYS = env_list("TSUNAGU_FIELD_KEYS", [])
 if PRODUCTION and not TSUNAGU_FIELD_KEYS:
     raise ImproperlyConfigured("TSUNAGU_FIELD_KEYS must be set in production (manage.py field_keys generate)")
 
+# The issuer of our pupils' xAPI accounts: actor.account.homePage (STANDARDS.md §3, decision 0019).
+TSUNAGU_XAPI_ISSUER = env_str("TSUNAGU_XAPI_ISSUER", "https://tsunagu.example.jp")
+
 ALLOWED_HOSTS = env_list(
     "TSUNAGU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
