@@ -455,6 +455,13 @@ class ClassCards:
         return self.state in (CardState.APPROVED, CardState.RELEASED)
 
     @property
+    def outdated(self) -> int:
+        """Approved cards that no longer match, plus pupils who joined or left the class since."""
+        if not self.frozen:
+            return 0
+        return len(self.changed) + len(self.removed) + sum(1 for r in self.rows if r.card is None)
+
+    @property
     def needs_approval(self) -> bool:
         """Approved cards that no longer match the data, or pupils without a frozen card."""
         return self.frozen and (
