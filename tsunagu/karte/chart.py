@@ -24,6 +24,10 @@ class Bar:
     minutes: int
     label: str  # "12/1" under every seventh bar, else ""
 
+    @property
+    def centre(self) -> float:
+        return round(self.x + self.width / 2, 1)
+
 
 @dataclass
 class Chart:
@@ -38,6 +42,11 @@ class Chart:
     baseline: float = 0.0
 
     @property
+    def right(self) -> float:
+        """Where the plot ends (room on the right for the last date's label)."""
+        return self.width - 14.0
+
+    @property
     def total_minutes(self) -> int:
         return sum(b.minutes for b in self.bars)
 
@@ -50,7 +59,7 @@ def study_chart(
     height: int = 150,
 ) -> Chart:
     """Bars of minutes for ``daily`` (seconds per day), scaled to the largest value (at least 30)."""
-    left, bottom, top = 32.0, 18.0, 6.0
+    left, right, bottom, top = 32.0, 14.0, 18.0, 6.0
     plot_h = height - bottom - top
     minutes = [round(s / 60) for _, s in daily]
     averages = [a / 60 for _, a in class_daily or []]
@@ -58,7 +67,7 @@ def study_chart(
     step = 30 if peak <= 120 else 60
     top_minutes = ((peak + step - 1) // step) * step
     n = max(len(daily), 1)
-    slot = (width - left) / n
+    slot = (width - left - right) / n
     base = top + plot_h
     bars = []
     for i, ((day, _), m) in enumerate(zip(daily, minutes, strict=True)):

@@ -190,6 +190,18 @@ def karte_story_history(ctx: DemoContext) -> None:
 
 @demo_step(order=900)
 def find_insights(ctx: DemoContext) -> None:
-    """After every app has written its data: the rules for every school, as of the demo's today."""
+    """After every app has written its data: the rules for every school, as of the demo's today. At
+    さくら小 they also ran the school day before (as the nightly job would have), so that the class
+    board's "new today" marks only what changed since, not every pattern of the year."""
+    sakura = ctx.schools.get("sakura")
+    if sakura is not None:
+        before = (
+            SchoolDay.objects.filter(school=sakura, kind=DayKind.INSTRUCTIONAL, date__lt=ctx.today)
+            .order_by("-date")
+            .values_list("date", flat=True)
+            .first()
+        )
+        if before is not None:
+            insights_refresh(school=sakura, day=before)
     for school in ctx.schools.values():
         insights_refresh(school=school, day=ctx.today)

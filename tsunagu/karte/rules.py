@@ -442,6 +442,10 @@ RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
     study_time_drop,
 ]
 
+#: Rules whose key names the start of a moving window (a drop over "the last days"): found again on a
+#: later day under a new key, they are the same episode (see services.insights_refresh).
+EPISODE_RULES = frozenset({"mood_decline", "lateness_rising", "study_time_drop"})
+
 #: Each rule's name for people (the settings page, the dismissal statistics).
 RULE_NAMES = {
     "weekday_unwell": "曜日ごとの体調不良",

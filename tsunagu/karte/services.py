@@ -16,7 +16,7 @@ from tsunagu.core.scope import system_scope
 from tsunagu.core.views import ensure_visible_after_write
 from tsunagu.karte.history import histories_for
 from tsunagu.karte.models import Insight, InsightSettings, InsightStatus
-from tsunagu.karte.rules import Thresholds, evaluate
+from tsunagu.karte.rules import EPISODE_RULES, Thresholds, evaluate
 from tsunagu.org.models import School
 from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment
@@ -57,8 +57,9 @@ def insights_refresh(
         for student_id in ids:
             found = {f.key: f for f in evaluate(histories[student_id], thresholds)}
             mine = existing[student_id]
+            kept: set[str] = set()
             for key, finding in found.items():
-                insight = mine.get(key)
+                insight = mine.get(key) or _same_episode(mine, finding.rule, day)
                 if insight is None:
                     to_create.append(
                         Insight(
@@ -76,6 +77,7 @@ def insights_refresh(
                     )
                     counts["opened"] += 1
                     continue
+                kept.add(insight.rule_key)
                 insight.sentence, insight.evidence = finding.sentence, finding.evidence
                 insight.severity, insight.last_found = finding.severity, day
                 if insight.status == InsightStatus.RESOLVED:
@@ -83,7 +85,7 @@ def insights_refresh(
                 to_update.append(insight)
                 counts["updated"] += 1
             for key, insight in mine.items():
-                if key not in found and insight.is_active:
+                if key not in kept and insight.is_active:
                     insight.status = InsightStatus.RESOLVED
                     to_update.append(insight)
                     counts["resolved"] += 1
@@ -92,6 +94,21 @@ def insights_refresh(
             to_update, ["sentence", "evidence", "severity", "last_found", "status", "updated_at"]
         )
     return counts
+
+
+def _same_episode(mine: dict[str, Insight], rule: str, day: dt.date) -> Insight | None:
+    """For a rule whose key moves with its window (a drop measured over the last days), the pupil's
+    insight of that rule still open, followed up or dismissed and seen within the last week: the same
+    episode, so it keeps its owner and its dismissal rather than opening a new insight every day."""
+    if rule not in EPISODE_RULES:
+        return None
+    recent = day - dt.timedelta(days=7)
+    candidates = [
+        i
+        for i in mine.values()
+        if i.rule == rule and i.last_found >= recent and (i.is_active or i.status == InsightStatus.DISMISSED)
+    ]
+    return max(candidates, key=lambda i: i.last_found, default=None)
 
 
 def _editable(actor: Any, insight: Insight) -> Insight:

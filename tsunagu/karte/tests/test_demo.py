@@ -4,6 +4,8 @@ pupil with nothing to report."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
@@ -102,3 +104,22 @@ def test_a_pupil_with_nothing_to_report(room: Homeroom, client_as) -> None:
     assert calm, "every pupil of 4年1組 has an insight"
     page = client_as("teacher").get(f"/karte/pupils/{calm[0].uuid}/").content.decode()
     assert "特に気になる点はありません。" in page
+
+
+def test_a_drop_found_again_under_a_later_window_keeps_its_dismissal(room: Homeroom) -> None:
+    from tsunagu.karte.services import insights_refresh
+
+    today = timezone.localdate()
+    found = next(i for i in _insights(room) if i.rule == "mood_decline")
+    with system_scope(reason="test moves the insight's window back a day and dismisses it"):
+        Insight.objects.filter(pk=found.pk).update(
+            rule_key="mood_decline:2000-01-01",
+            status=InsightStatus.DISMISSED,
+            dismissed_reason="本人と話して確認済み",
+            last_found=today - dt.timedelta(days=1),
+        )
+    insights_refresh(school=room.school, day=today, student_ids=[found.student_id])
+    with system_scope(reason="test reads the pupil's mood insights"):
+        rows = list(Insight.objects.filter(student=found.student, rule="mood_decline"))
+    assert len(rows) == 1
+    assert rows[0].status == InsightStatus.DISMISSED and rows[0].last_found == today
