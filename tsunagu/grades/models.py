@@ -491,7 +491,10 @@ class SpecialActivitiesRecord(TermMarks):
 class RemarkKind(models.TextChoices):
     """What a written evaluation is about: the 所見 and the subjects evaluated in words, not numbers."""
 
-    GENERAL = "general", _("Remarks")  # 所見; for the year (term empty): 総合所見及び指導上参考となる諸事項
+    GENERAL = (
+        "general",
+        _("General remarks"),
+    )  # 所見; for the year (term empty): 総合所見及び指導上参考となる諸事項
     MORAL = "moral", _("Moral education")  # 特別の教科 道徳
     FOREIGN_LANGUAGE = "foreign_language", _("Foreign language activities")  # 外国語活動 (小3・4)
     INTEGRATED_ACTIVITY = "integrated_activity", _("Integrated studies: activities")  # 総合: 学習活動
@@ -555,14 +558,14 @@ class Remark(ScopedModel):
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name=_("written by"),
+        verbose_name=_("last written by"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("remark")
-        verbose_name_plural = _("remarks")
+        verbose_name = _("written evaluation")
+        verbose_name_plural = _("written evaluations")
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "school_year", "term", "kind"],

@@ -17,5 +17,5 @@ def nav_entries(actor: Any, assignments: list[Any]) -> list[tuple[str, str, str]
     if registry.allows_any(actor, "org.TeachingGroup", "view_scores"):
         entries.append((_("Grades"), reverse("grades:index"), "chart"))
     if registry.allows_any(actor, "org.Homeroom", "view_remarks"):
-        entries.append((_("Remarks"), reverse("grades:remarks_index"), "book"))
+        entries.append((_("Remarks and grade sheets"), reverse("grades:remarks_index"), "book"))
     return entries

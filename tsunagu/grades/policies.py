@@ -364,3 +364,15 @@ def phrase_school(a: RoleAssignment) -> RuleResult:
 def school_remark_limits(a: RoleAssignment) -> RuleResult:
     """One's school: the character limits of its 通知表 and 指導要録 texts."""
     return Q(pk=a.school_id)
+
+
+@rule(Homeroom, actions=["view_grade_summary"], roles=["grade_head"])
+def homeroom_grade_summary_grade(a: RoleAssignment) -> RuleResult:
+    """The homerooms of one's grade: the grade's 成績一覧 across its classes."""
+    return Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id)
+
+
+@rule(Homeroom, actions=["view_grade_summary"], roles=["principal"])
+def homeroom_grade_summary_school(a: RoleAssignment) -> RuleResult:
+    """Every homeroom of the school: each grade's 成績一覧 across its classes."""
+    return Q(school=a.school_id)

@@ -387,3 +387,21 @@ def sheets(request: HttpRequest, homeroom_uuid: uuid.UUID, term: int) -> HttpRes
         return response
     context = {"homeroom": homeroom, "term": found, "terms": terms, "sheets": data, "pupil": pupil_key}
     return render(request, "grades/sheets.html", context)
+
+
+@policy_required(Homeroom, "view_grade_summary")
+def grade_summary(request: HttpRequest, homeroom_uuid: uuid.UUID, term: int) -> HttpResponse:
+    """成績一覧 of the grade of a class: per rated subject, each class's and the grade's average 評定,
+    distribution of 評定 and share of A per 観点 (grade heads and principals)."""
+    homeroom, found, terms = _homeroom_term(request, homeroom_uuid, term, "view_grade_summary")
+    if found is None:
+        raise Http404
+    data = selectors.grade_summary_get(actor=request.user, homeroom=homeroom, term=found)
+    context = {
+        "homeroom": homeroom,
+        "term": found,
+        "terms": terms,
+        "data": data,
+        "viewpoints": selectors.VIEWPOINTS,
+    }
+    return render(request, "grades/grade_summary.html", context)

@@ -1062,3 +1062,89 @@ def grade_sheets_get(
         )
         for e in enrolments
     ]
+
+
+# --- 学年・教科別の成績一覧: distributions and averages across the classes of a grade ----------------------
+
+
+@dataclass
+class Tally:
+    """Counts of one group of pupils in one subject: A/B/C per 観点, 評定 per value, and the average."""
+
+    viewpoints: dict[str, dict[str, int]]
+    ratings: dict[str, int]
+    average: Decimal | None
+    pupils: int
+
+
+@dataclass
+class SubjectSummary:
+    """One subject of the grade: a tally per class, then the grade as a whole."""
+
+    subject: Subject
+    by_class: list[Tally]
+    grade: Tally
+
+
+@dataclass
+class GradeSummary:
+    """成績一覧 of a grade in a term: per subject, the distributions and averages of every class and of
+    the grade (what the class list shows for one class, side by side)."""
+
+    homerooms: list[Homeroom]
+    term: Term
+    subjects: list[SubjectSummary]
+    scale: int
+
+
+def _tally(results: list[SubjectResult], scale: int) -> Tally:
+    viewpoints = {str(v): {"A": 0, "B": 0, "C": 0} for v in VIEWPOINTS}
+    ratings = {str(n): 0 for n in range(scale, 0, -1)}
+    values: list[int] = []
+    for r in results:
+        for v in VIEWPOINTS:
+            grade = r.viewpoints.get(str(v))
+            if grade in ("A", "B", "C"):
+                viewpoints[str(v)][grade] += 1
+        if r.rating is not None:
+            ratings[str(r.rating)] = ratings.get(str(r.rating), 0) + 1
+            values.append(r.rating)
+    average = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01")) if values else None
+    return Tally(viewpoints=viewpoints, ratings=ratings, average=average, pupils=len(results))
+
+
+def grade_summary_get(*, actor: Any, homeroom: Homeroom, term: Term) -> GradeSummary:
+    """The distributions and averages of every rated subject for each class of ``homeroom``'s grade and
+    for the grade, in ``term`` (only what ``actor`` may see counts). A fixed number of queries."""
+    rooms = list(
+        Homeroom.objects.visible_to(actor, "view_grade_summary")
+        .filter(
+            school=homeroom.school_id,
+            school_year=homeroom.school_year_id,
+            grade_level=homeroom.grade_level_id,
+        )
+        .select_related("grade_level")
+        .order_by("is_special_needs", "order")
+    )
+    day = _reference_day(term)
+    enrolments = list(
+        Enrolment.objects.visible_to(actor, "view")
+        .filter(homeroom__in=rooms, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .select_related("student")
+    )
+    room_of = {e.student_id: e.homeroom_id for e in enrolments}
+    results = results_for(actor=actor, students=[e.student for e in enrolments], term=term)
+    scale = rules.rating_scale(homeroom.grade_level.code) or 0
+    subjects: dict[int, Subject] = {}
+    per: dict[tuple[int, int], list[SubjectResult]] = defaultdict(list)
+    for student_id, rows in results.items():
+        for r in rows:
+            subjects.setdefault(r.subject.pk, r.subject)
+            per[(r.subject.pk, room_of[student_id])].append(r)
+    summaries = []
+    for subject in sorted(subjects.values(), key=lambda s: s.order):
+        by_class = [_tally(per.get((subject.pk, room.pk), []), scale) for room in rooms]
+        everyone = [r for room in rooms for r in per.get((subject.pk, room.pk), [])]
+        summaries.append(SubjectSummary(subject=subject, by_class=by_class, grade=_tally(everyone, scale)))
+    return GradeSummary(homerooms=rooms, term=term, subjects=summaries, scale=scale)

@@ -26,6 +26,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("homerooms/<uuid:homeroom_uuid>/year/remarks/", remark_views.remarks, name="remarks_year"),
     path("homerooms/<uuid:homeroom_uuid>/remarks/save/", remark_views.remark_save, name="remark_save"),
     path("homerooms/<uuid:homeroom_uuid>/terms/<int:term>/sheets/", remark_views.sheets, name="sheets"),
+    path(
+        "homerooms/<uuid:homeroom_uuid>/terms/<int:term>/grade-summary/",
+        remark_views.grade_summary,
+        name="grade_summary",
+    ),
     path("phrases/", remark_views.phrases, name="phrases"),
     path("phrases/<uuid:phrase_uuid>/", remark_views.phrase_edit, name="phrase_edit"),
     path("schools/<uuid:school_uuid>/remark-limits/", remark_views.remark_limits, name="remark_limits"),

@@ -442,9 +442,14 @@ def class_list(request: HttpRequest, homeroom_uuid: uuid.UUID, term: int) -> Htt
     terms = list(
         Term.objects.filter(school=homeroom.school_id, school_year=homeroom.school_year_id).order_by("number")
     )
-    return render(
-        request, "grades/class_list.html", {"data": data, "homeroom": homeroom, "term": found, "terms": terms}
-    )
+    context = {
+        "data": data,
+        "homeroom": homeroom,
+        "term": found,
+        "terms": terms,
+        "may_grade_summary": selectors.may(request.user, homeroom, "view_grade_summary"),
+    }
+    return render(request, "grades/class_list.html", context)
 
 
 @policy_required(Homeroom, "view_records")

@@ -237,3 +237,20 @@ CASES += [
         lambda p: {"school_uuid": p.other_school.uuid},
     ),
 ]
+
+# The grade's 成績一覧 across its classes: grade heads and principals only (a homeroom teacher sees the
+# scores of their own class only, so a grade-wide figure would be theirs alone).
+CASES += [
+    Case(
+        "grades:grade_summary",
+        "own school",
+        expect(403, principal=200),
+        lambda p: {"homeroom_uuid": p.homeroom.uuid, "term": 1},
+    ),
+    Case(
+        "grades:grade_summary",
+        "another school",
+        expect(403, principal=404),
+        lambda p: {"homeroom_uuid": p.outsider_homeroom.uuid, "term": 1},
+    ),
+]

@@ -16,6 +16,7 @@ from tsunagu.demo.steps import DemoContext
 from tsunagu.grades import selectors
 from tsunagu.grades.models import EvaluationPlan, GradingRule, Score, ViewpointGrade
 from tsunagu.grades.tests.access_cases import maths
+from tsunagu.org.models import Term
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,52 @@ def test_the_step_is_cheap_on_the_tiny_ward(ward: Any) -> None:
         elapsed = time.process_time() - started
         assert Score.objects.exists()
     assert elapsed < 2.0, f"demo step took {elapsed:.2f} s"
+
+
+def test_every_rated_subject_is_planned_and_scored(ward: Any) -> None:
+    from tsunagu.org.reference import ELEMENTARY_SUBJECTS
+
+    places = find_places(ward)
+    teacher = User.objects.get(username="teacher")
+    with system_scope(reason="test set-up"):
+        term = Term.objects.get(school=places.school, school_year=ward.school_year, number=1)
+    listing = selectors.class_list_get(actor=teacher, homeroom=places.homeroom, term=term)
+    rated = [c for c in ELEMENTARY_SUBJECTS[4] if c not in {"MO", "FA", "IS", "SA"}]
+    assert [p.subject.code for p in listing.plans] == rated
+    assert all(
+        any(r.by_subject[i] and r.by_subject[i].rating for r in listing.rows) for i in range(len(rated))
+    )
+
+
+def test_the_texts_step_is_cheap_on_the_tiny_ward(ward: Any) -> None:
+    """Texts of the ended terms and last year, ○ marks and the phrase banks: re-run on top, timed."""
+    from tsunagu.grades.demo import narratives
+    from tsunagu.grades.models import BehaviourRecord, Phrase, Remark, SpecialActivitiesRecord
+
+    schools = list(ward.schools.values())
+    with system_scope(reason="test times the demo step"):
+        Remark.objects.filter(school__in=schools).delete()
+        Phrase.objects.filter(school__in=schools).delete()
+        BehaviourRecord.objects.filter(term__school__in=schools).delete()
+        SpecialActivitiesRecord.objects.filter(term__school__in=schools).delete()
+        ctx = DemoContext(
+            scale="tiny",
+            seed=1,
+            rng=random.Random(1),
+            today=ward.today,
+            school_year=ward.school_year,
+            previous_year=ward.previous_year,
+            board=ward.board,
+            schools=ward.schools,
+        )
+        started = time.process_time()
+        narratives(ctx)
+        elapsed = time.process_time() - started
+        ended = Remark.objects.filter(school__in=schools, term__end_date__lt=ward.today)
+        assert ended.filter(kind="general").exists() and ended.filter(kind="integrated_evaluation").exists()
+        assert not Remark.objects.filter(school__in=schools, term__end_date__gte=ward.today).exists()
+        assert Remark.objects.filter(school_year=ward.previous_year, term__isnull=True).exists()
+        assert all(len(r.text) <= 200 for r in ended.filter(kind="general"))
+        assert Phrase.objects.filter(school=schools[0]).count() >= 10
+        assert BehaviourRecord.objects.filter(term__school__in=schools).exists()
+    assert elapsed < 1.0, f"demo step took {elapsed:.2f} s"

@@ -89,3 +89,25 @@ def test_the_pdf_has_a_page_per_pupil_and_renders_japanese(ward: Any) -> None:
     out = Path(settings.BASE_DIR) / "artifacts" / "grades_sheet.png"
     out.parent.mkdir(exist_ok=True)
     out.write_bytes(pages[0])
+
+
+def test_the_grade_summary_adds_up_the_classes(ward: Any, client_as: Any) -> None:
+    places = find_places(ward)
+    url = reverse("grades:grade_summary", args=[places.homeroom.uuid, 1])
+    response = client_as("principal").get(url)
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert places.homeroom in data.homerooms and data.scale == 3
+    principal = User.objects.get(username="principal")
+    listing = selectors.class_list_get(actor=principal, homeroom=places.homeroom, term=_term(places))
+    at = data.homerooms.index(places.homeroom)
+    for summary in data.subjects:
+        mine = summary.by_class[at]
+        plan = next(p for p in listing.plans if p.subject_id == summary.subject.pk)
+        i = listing.plans.index(plan)
+        assert mine.ratings == listing.distributions[i] and mine.average == listing.averages[i]
+        for rating, n in summary.grade.ratings.items():
+            assert n == sum(t.ratings[rating] for t in summary.by_class)
+        assert summary.grade.pupils == sum(t.pupils for t in summary.by_class)
+    assert "国語" in response.content.decode()
+    assert client_as("teacher").get(url).status_code == 403

@@ -103,7 +103,12 @@
       area.dataset.saved = area.value;
       count(area);
       area.addEventListener("input", function () {
-        count(area);
+        // Not saved yet: the state says so until the save a moment later answers.
+        if (count(area)) {
+          setState(area, "", "");
+        } else {
+          setState(area, texts.textOver, "error");
+        }
         clearTimeout(timer);
         timer = setTimeout(function () { save(area, false); }, DELAY);
       });
