@@ -173,3 +173,27 @@ def test_a_file_that_is_not_a_table_is_refused_in_japanese(ward: Any, client_as:
     response = _upload(client_as("office"), url, "x.xlsx", b"PK\x03\x04 not really a zip")
     assert response.context["file_error"]
     assert _results(ward) == []
+
+
+def test_a_grade_head_imports_their_own_grade_only(ward: Any) -> None:
+    from tsunagu.accounts.models import RoleAssignment, User
+    from tsunagu.learning_summaries.imports import test_results_plan
+    from tsunagu.org.models import GradeLevel
+
+    head = User.objects.create_user(username="p4_head", password="x")
+    with system_scope(reason="test: a grade head of 4年"):
+        RoleAssignment.objects.create(
+            user=head,
+            role="grade_head",
+            school_year=ward.school_year,
+            school=ward.schools["sakura"],
+            grade_level=GradeLevel.objects.get(code="P4"),
+        )
+    day = _day(ward).isoformat()
+    rows = [
+        f"単元テスト,算数 小テスト,{day},,4,1組,1,,算数,8,10",
+        f"単元テスト,算数 小テスト,{day},,5,1組,1,,算数,8,10",
+    ]
+    plan = test_results_plan(actor=head, school=ward.schools["sakura"], data=_csv(ward, rows))
+    assert len(plan.rows) == 1 and plan.rows[0].enrolment.grade_level.code == "P4"
+    assert [(p.row, p.column) for p in plan.problems] == [(3, "学年")]
