@@ -277,6 +277,13 @@ NESTED: dict[tuple[str, str], Nested] = {
         Nested("terms", "gradingPeriods", "gradingPeriods", _sessions_under),
     )
 }
+#: Collections whose records of one school do not depend on the other schools of the package, so an
+#: operation under ``/schools/{id}`` builds that school only (a teacher at two schools is the exception:
+#: their roles' ``roleType`` and their ``primaryOrg`` depend on which schools are built, so teachers and
+#: users are always built for all the client's schools). The most frequent portal call,
+#: ``/schools/{id}/students``, then costs one school, not the ward.
+SCHOOL_LOCAL = frozenset({"students", "classes", "courses", "enrollments", "terms"})
+
 #: ``/schools/{id}/classes/{id}/<name>``: enrollments, students, teachers of a class of a school.
 IN_SCHOOL_CLASS: tuple[str, ...] = ("enrollments", "students", "teachers")
 

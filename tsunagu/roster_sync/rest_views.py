@@ -36,6 +36,7 @@ from tsunagu.roster_sync.query import (
 from tsunagu.roster_sync.rest import (
     NESTED,
     ROOTS,
+    SCHOOL_LOCAL,
     Dataset,
     Record,
     Target,
@@ -184,8 +185,13 @@ def _serve(request: HttpRequest, target: Target, sourced_id: str | None = None) 
     year = this_year()
     if year is None:
         return _not_found("no school year includes today")
+    schools = client_schools(grant.client)
+    if target.parents and target.parents[0][0].name == "schools" and target.root.name in SCHOOL_LOCAL:
+        schools = [s for s in schools if str(s.uuid) == target.parents[0][1]]
+        if not schools:
+            return _not_found(request.path)
     data = Dataset(
-        schools=client_schools(grant.client),
+        schools=schools,
         year=year,
         files=target.files,
         base_url=f"{request.scheme}://{request.get_host()}",
