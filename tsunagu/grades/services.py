@@ -579,7 +579,9 @@ def remark_save(
             return RemarkSaveResult(remark=remark, version=1)
         # Lock the row: two saves from the same version cannot both win.
         remark = (
-            Remark._base_manager.select_for_update().select_related("updated_by__staff_member").get(pk=found)
+            Remark._base_manager.select_for_update(of=("self",))
+            .select_related("updated_by__staff_member")
+            .get(pk=found)
         )
         if remark.text == text:
             return RemarkSaveResult(remark=remark, version=remark.version)
