@@ -201,5 +201,5 @@ def test_the_home_page_of_the_principal_needs_a_fixed_number_of_queries(as_user:
         client.get(reverse("home"))
     # session, user, role assignments, MFA factor, schools, homerooms, counts per homeroom, staff count;
     # the apps' cards: talk requests waiting (health), the nurse's schools and today's visits (health),
-    # follow-up letters waiting (checkups)
-    assert len(queries) == 12, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    # follow-up letters waiting (checkups), report cards waiting for approval (report_cards)
+    assert len(queries) == 13, "\n".join(q["sql"][:160] for q in queries.captured_queries)
