@@ -136,5 +136,8 @@ def test_the_pupil_page_leads_to_the_pages_about_the_pupil_the_reader_may_open(
     teacher_page = as_user("teacher").get(detail_url(places.pupil)).content.decode()
     assert f'href="{observations}"' in teacher_page
     assert as_user("teacher").get(observations).status_code == 200
+    karte = reverse("karte:karte", args=[places.pupil.uuid])
+    assert f'href="{karte}"' in teacher_page
     office_page = as_user("office").get(detail_url(places.pupil)).content.decode()
     assert f'href="{observations}"' not in office_page  # office staff keep to 学籍
+    assert f'href="{karte}"' not in office_page
