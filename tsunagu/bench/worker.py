@@ -48,10 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         data = ward_status(args.scale)
     elif args.job == "seed":
         data = seed_here(args.scale)
-    elif args.job == "call":
-        data = _call(args.function, json.loads(args.kwargs))
     else:
-        data = measure_roster(samples=args.samples, warmup=args.warmup)
+        from tsunagu.core.runtime import tune_gc
+
+        tune_gc()  # as the WSGI entry point does, so pages are timed as they are served
+        if args.job == "call":
+            data = _call(args.function, json.loads(args.kwargs))
+        else:
+            data = measure_roster(samples=args.samples, warmup=args.warmup)
     sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
     return 0
 

@@ -13,15 +13,19 @@ queries. ``ok`` needs both: p95 within the target and fixed query counts.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import math
 import statistics
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from tsunagu.bench import database
 from tsunagu.bench.registry import BenchError, BenchOptions, Result, scenario
 from tsunagu.bench.scenarios.seed_city import ensure_seeded
+from tsunagu.core import runtime
 
 #: Milliseconds, 95th percentile of server time.
 TARGET_P95_MS = 100.0
@@ -141,12 +145,14 @@ def measure_roster(*, samples: int, warmup: int) -> dict[str, Any]:
 
     for _ in range(warmup):
         get(school_url)
-    timings, cpu = [], []
-    for _ in range(samples):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        content = get(school_url)
-        timings.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
+    timings, cpu, in_gc = [], [], []
+    with gc_clock() as clock:
+        for _ in range(samples):
+            started, started_cpu, gc_before = time.perf_counter(), time.process_time(), clock.ms
+            content = get(school_url)
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            in_gc.append(clock.ms - gc_before)
 
     school_queries = queries(school_url)
     one_class_queries = queries(school_url, {"homeroom": str(large_room.uuid)})
@@ -159,6 +165,10 @@ def measure_roster(*, samples: int, warmup: int) -> dict[str, Any]:
         "max": round(max(timings), 1),
         "cpu_p50": round(percentile(cpu, 50), 1),
         "cpu_p95": round(percentile(cpu, 95), 1),
+        "gc_p95": round(percentile(in_gc, 95), 1),
+        "gc_max": round(max(in_gc), 1),
+        "gc_full_collections": clock.full,
+        "gc_tuned": runtime.gc_tuned(),
         "samples": samples,
         "warmup": warmup,
         "school": school.name,
@@ -177,6 +187,35 @@ def measure_roster(*, samples: int, warmup: int) -> dict[str, Any]:
         "database": connection.vendor,
         "debug": _debug(),
     }
+
+
+class _GcClock:
+    """Milliseconds spent in the cyclic garbage collector, and the number of full (generation 2) runs."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self.full = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.ms += (time.perf_counter() - self._started) * 1000
+        if info.get("generation") == 2:
+            self.full += 1
+
+
+@contextlib.contextmanager
+def gc_clock() -> Iterator[_GcClock]:
+    """Time the collector while the block runs: a p95 well above the p50 in CPU time is often a full
+    collection walking every object the process holds (the reason ``core.runtime`` tunes it)."""
+    clock = _GcClock()
+    gc.callbacks.append(clock)
+    try:
+        yield clock
+    finally:
+        gc.callbacks.remove(clock)
 
 
 def _debug() -> bool:
