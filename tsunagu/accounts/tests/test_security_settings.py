@@ -24,6 +24,7 @@ PRODUCTION_ENV = {
     "TSUNAGU_ENV": "production",
     "TSUNAGU_SECRET_KEY": "prod-" + "k3y" * 20,
     "TSUNAGU_ALLOWED_HOSTS": "tsunagu.example.jp",
+    "TSUNAGU_FIELD_KEYS": "p1:" + "A" * 43,  # 32 bytes, base64url (decision 0020)
 }
 
 
@@ -138,3 +139,20 @@ def test_account_pages_contain_nothing_the_csp_would_block(client: Client, make_
     force_login(client, pupil)
     for path in ("/me/", "/accounts/2fa/", "/accounts/password/change/"):
         assert _csp_violations(client.get(path).content.decode()) == [], path
+
+
+def test_production_refuses_to_start_without_field_keys() -> None:
+    """Class-I text must not be encrypted with a key derived from SECRET_KEY in production (0020)."""
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TSUNAGU_FIELD_KEYS"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if not k.startswith("TSUNAGU_")}
+        | env
+        | {"DJANGO_SETTINGS_MODULE": "tsunagu.config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0 and "TSUNAGU_FIELD_KEYS" in result.stderr
