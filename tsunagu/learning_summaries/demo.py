@@ -53,9 +53,10 @@ WEEKDAY = (1.2, 1.1, 1.0, 1.1, 0.6, 0.4, 0.5)
 #: Drill subjects per stage (the subject extension's value, as apps write it).
 DRILLS = {"P": ("算数", "国語", "理科", "社会"), "J": ("数学", "英語", "国語", "理科")}
 BATCH = 100
-#: On ``small``, the share of the year's days drawn for a pupil outside the story class (~20 a year:
-#: about 100,000 statements for the ward, a couple of minutes through the API).
-SMALL_SAMPLE = 0.08
+#: On ``small``, the share of the year's days drawn for a pupil outside the story class (~7 a year:
+#: 0.08 gave 152,000 statements and 110 CPU-seconds of `make demo`'s first run; class averages need
+#: only a few days per pupil).
+SMALL_SAMPLE = 0.03
 #: Months of the online test for pupils outside the story class (once a term so far).
 TERM_TEST_MONTHS = {7, 11, 2}
 
