@@ -29,7 +29,8 @@ def _stored(model: Any, field: str, pk: int) -> str:
     """The column as the database holds it (the field would decrypt it)."""
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(field)} FROM {table} WHERE id = %s", [pk])
+        column, key = connection.ops.quote_name(field), connection.ops.quote_name(model._meta.pk.column)
+        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [pk])  # history: history_id
         return str(cursor.fetchone()[0])
 
 
