@@ -15,11 +15,9 @@ import statistics
 import time
 from typing import Any
 
-from tsunagu.bench import database
 from tsunagu.bench.registry import BenchError, BenchOptions, Result, scenario
-from tsunagu.bench.scenarios.karte_page import give_a_year, largest_class
+from tsunagu.bench.scenarios.karte_page import give_a_year, largest_class, timed_page
 from tsunagu.bench.scenarios.roster_page import PRINCIPAL, percentile
-from tsunagu.bench.scenarios.seed_city import ensure_seeded
 
 TARGET_P95_MS = 200.0
 
@@ -27,25 +25,7 @@ TARGET_P95_MS = 200.0
 @scenario("karte_class_board", order=71)
 def karte_class_board(options: BenchOptions) -> Result:
     """Time the class board of the largest class with a year of data (p95, ms); fixed queries."""
-    if options.samples < 1 or options.warmup < 0:
-        raise BenchError("--samples must be at least 1 and --warmup at least 0")
-    extra: dict[str, Any]
-    if options.current_database:
-        report = measure_board(samples=options.samples, warmup=options.warmup)
-        extra = {"database_name": "current"}
-    else:
-        url = database.bench_database_url(options.scale)
-        seeded_now = ensure_seeded(url, options.scale)
-        report = database.run_in_worker(url, measure_board, samples=options.samples, warmup=options.warmup)
-        extra = {"scale": options.scale, "database_name": database.describe(url), "seeded_now": seeded_now}
-    return Result(
-        scenario="karte_class_board",
-        value=report["p95"],
-        unit="ms",
-        target=TARGET_P95_MS,
-        extra=report | extra,
-        ok=report["p95"] <= TARGET_P95_MS and report["queries_fixed"],
-    )
+    return timed_page("karte_class_board", TARGET_P95_MS, measure_board, options)
 
 
 def measure_board(*, samples: int, warmup: int) -> dict[str, Any]:
