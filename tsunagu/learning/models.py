@@ -298,7 +298,11 @@ class DocumentKind(models.TextChoices):
 
 
 class XapiDocument(models.Model):
-    """A document of the State, Activity Profile or Agent Profile resource (empty key parts are '')."""
+    """A document of the State, Activity Profile or Agent Profile resource (empty key parts are '').
+
+    ``client`` is the learning app that created it (its owner: a later change by another app keeps
+    it): an app serving some schools only reaches the documents it owns unless they are about a
+    pupil of its schools (decision 0019 §4)."""
 
     data_class = DataClass.II
 

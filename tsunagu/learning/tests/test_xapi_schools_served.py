@@ -129,3 +129,14 @@ def test_an_app_serving_every_school_reads_every_schools_pupils(ward: Any, schoo
     assert writer.post(theirs).status_code == 200
     reader = make_lrs(ward, name="全校ポータル", permissions=[Permission.STATEMENTS_READ])
     assert reader.get("/xapi/statements", {"statementId": theirs["id"]}).status_code == 200
+
+
+def test_another_schools_pupil_never_seen_as_an_actor_is_refused_by_their_account(
+    ward: Any, schools: Any
+) -> None:
+    sakura, other = schools
+    lrs = serving(ward, sakura)
+    outsider = {"objectType": "Agent", "account": {"homePage": issuer(), "name": str(pupil_of(other).uuid)}}
+    body = about(pupil_of(sakura), object=outsider)
+    assert lrs.post(body).status_code == 403
+    assert not Statement.objects.filter(statement_id=body["id"]).exists()

@@ -7,6 +7,10 @@ list of ids (``since`` filters on the last change), DELETE removes one (or, for 
 activity and agent). Concurrency (Communication §3.1): ``If-Match`` with another ETag → 412,
 ``If-None-Match: *`` on an existing document → 412; a PUT to an existing Activity or Agent Profile
 without either header → 409.
+
+A client registered for some schools only reaches the documents ``schools.py`` allows: those of
+pupils of its schools (403 for a pupil of another school) and, for agents that stand for no pupil
+and for the Activity Profile, the documents it created (decision 0019 §4).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from django.utils import timezone
 from tsunagu.learning.models import DocumentKind, Statement, XapiActivity, XapiAgent, XapiDocument
 from tsunagu.learning.xapi.errors import XapiError
 from tsunagu.learning.xapi.http import LrsRequest, json_response
+from tsunagu.learning.xapi.schools import check_agent, documents_scope
 from tsunagu.learning.xapi.store import agent_ifi
 from tsunagu.learning.xapi.validate import (
     check_actor,
@@ -132,7 +137,7 @@ def document_view(request: HttpRequest, lrs: LrsRequest, kind: str) -> HttpRespo
         return _write(request, lrs, key, merge=(method == "POST"))
     if method == "GET":
         key = _key(kind, params, id_required=False, list_allowed=True)
-        documents = XapiDocument.objects.filter(**key)
+        documents = XapiDocument.objects.filter(**key, **documents_scope(lrs.client, key["agent_ifi"]))
         if "document_id" in key:
             document = documents.first()
             if document is None:
@@ -143,8 +148,9 @@ def document_view(request: HttpRequest, lrs: LrsRequest, kind: str) -> HttpRespo
         return json_response(list(documents.order_by("document_id").values_list("document_id", flat=True)))
     # DELETE
     key = _key(kind, params, id_required=(kind != DocumentKind.STATE), list_allowed=False)
+    scope = documents_scope(lrs.client, key["agent_ifi"])
     with transaction.atomic():
-        documents = XapiDocument.objects.select_for_update().filter(**key)
+        documents = XapiDocument.objects.select_for_update().filter(**key, **scope)
         if "document_id" in key:
             _check_preconditions(request, kind, documents.first(), put=False)
         documents.delete()
@@ -156,8 +162,11 @@ def _write(request: HttpRequest, lrs: LrsRequest, key: dict[str, str], *, merge:
     content_type = request.content_type or "application/octet-stream"
     if request.META.get("CONTENT_TYPE", "").startswith("application/json"):
         content_type = "application/json"
+    scope = documents_scope(lrs.client, key["agent_ifi"])
     with transaction.atomic():
         existing = XapiDocument.objects.select_for_update().filter(**key).first()
+        if existing is not None and "client" in scope and existing.client_id != lrs.client.pk:
+            raise XapiError(403, "another learning app keeps a document under this key")
         _check_preconditions(request, key["kind"], existing, put=not merge)
         if merge and existing is not None:
             if not (_is_json(existing.content_type) and _is_json(content_type)):
@@ -187,14 +196,17 @@ def _write(request: HttpRequest, lrs: LrsRequest, key: dict[str, str], *, merge:
                 client=lrs.client,
             )
         else:
+            # ``client`` stays the app that created the document (its owner, decision 0019 §4).
             existing.content, existing.content_type = content, content_type
-            existing.etag, existing.updated, existing.client = _etag(content), now, lrs.client
-            existing.save()
+            existing.etag, existing.updated = _etag(content), now
+            existing.save(update_fields=["content", "content_type", "etag", "updated"])
     return HttpResponse(status=204)
 
 
 def activity_view(request: HttpRequest, lrs: LrsRequest) -> HttpResponse:
-    """``GET /xapi/activities?activityId=`` → the Activity with the LRS's canonical definition."""
+    """``GET /xapi/activities?activityId=`` → the Activity with the LRS's canonical definition (to
+    every client allowed the resource, whatever schools it serves: a definition describes a question
+    or a unit, never a person)."""
     params = _params(request)
     if set(params) != {"activityId"}:
         raise XapiError(400, "activityId (and nothing else) is required")
@@ -213,6 +225,7 @@ def person_view(request: HttpRequest, lrs: LrsRequest) -> HttpResponse:
     if set(params) != {"agent"}:
         raise XapiError(400, "agent (and nothing else) is required")
     agent = _agent_param(params["agent"])
+    check_agent(lrs.client, agent_ifi(agent) or "")
     person: dict[str, list[Any]] = {"name": [], "mbox": [], "mbox_sha1sum": [], "openid": [], "account": []}
     stored = XapiAgent.objects.filter(ifi=agent_ifi(agent)).first()
     others = [agent]

@@ -36,7 +36,7 @@ from tsunagu.learning.models import (
 )
 from tsunagu.learning.signals import statements_stored
 from tsunagu.learning.xapi.errors import XapiError
-from tsunagu.learning.xapi.schools import pupils_outside
+from tsunagu.learning.xapi.schools import agent_pupils, pupils_outside
 from tsunagu.learning.xapi.validate import (
     VOIDED_VERB,
     format_timestamp,
@@ -593,15 +593,17 @@ def _write_pg(
 
 def _check_schools(client: LearningClient, new: list[Prepared], agents: dict[str, AgentRow]) -> None:
     """403 when a statement names a pupil not enrolled at a school the client serves (see
-    ``schools.py``; one query for a client serving some schools, none for one serving all)."""
+    ``schools.py``; one or two queries for a client serving some schools, none for one serving all)."""
     if client.all_schools:
         return
-    pupils = {pupil for p in new for ifi, _v, _u in p.agents if (pupil := agents[ifi][1]) is not None}
-    outside = pupils_outside(client, pupils)
+    # An agent stands for a pupil when matched to one, or when it is an account of our issuer naming
+    # a pupil's UUID though the store has seen it only as an object, instructor … (never matched).
+    named = agent_pupils({ifi for p in new for ifi, _v, _u in p.agents}, known=agents)
+    outside = pupils_outside(client, set(named.values()))
     if not outside:
         return
     for p in new:
-        if any(agents[ifi][1] in outside for ifi, _v, _u in p.agents):
+        if any(named.get(ifi) in outside for ifi, _v, _u in p.agents):
             raise XapiError(
                 403,
                 f"statement {p.statement_id} is about a pupil of a school this learning app does not serve",
