@@ -24,6 +24,7 @@ from tsunagu.learning.models import (
     StatementDay,
     XapiAgent,
 )
+from tsunagu.learning.signals import statements_reattributed
 
 
 class MatchError(ValueError):
@@ -140,9 +141,29 @@ def match_new_actors(*, agents: list[XapiAgent]) -> None:
     XapiAgent.objects.bulk_update(agents, ["student", "status"])
 
 
+def _statements_reattribute(*, agent: XapiAgent, pupil_id: int | None) -> None:
+    """Give the statements ``agent`` is the actor of to ``pupil_id`` (None: to nobody) and send
+    ``statements_reattributed`` once per pupil they leave (inside the caller's transaction, so what
+    receivers derive moves with the decision or not at all). Statements already the pupil's move
+    nothing and are not sent."""
+    moving = Statement.objects.filter(actor=agent)
+    moving = moving.filter(pupil__isnull=False) if pupil_id is None else moving.exclude(pupil_id=pupil_id)
+    by_old: dict[int | None, list[str]] = {}
+    for statement_id, old in moving.values_list("statement_id", "pupil_id").order_by("pk"):
+        by_old.setdefault(old, []).append(str(statement_id))
+    if not by_old:
+        return
+    Statement.objects.filter(actor=agent).update(pupil_id=pupil_id)
+    for old, ids in by_old.items():
+        statements_reattributed.send(
+            sender=Statement, statement_ids=ids, old_pupil_id=old, new_pupil_id=pupil_id
+        )
+
+
 def agent_match(*, actor: Any, agent: XapiAgent, pupil_uuid: str) -> XapiAgent:
     """The board matches a quarantined actor to a pupil (by the pupil's UUID): the agent and every
-    statement it is the actor of now belong to the pupil."""
+    statement it is the actor of now belong to the pupil (``statements_reattributed`` tells the apps
+    that derive data from them, in this transaction)."""
     from tsunagu.students.models import Student
 
     try:
@@ -157,7 +178,7 @@ def agent_match(*, actor: Any, agent: XapiAgent, pupil_uuid: str) -> XapiAgent:
         agent.student, agent.status = pupil, AgentStatus.MATCHED
         agent.decided_by, agent.decided_at = actor, timezone.now()
         agent.save(update_fields=["student", "status", "decided_by", "decided_at"])
-        Statement.objects.filter(actor=agent).update(pupil=pupil)
+        _statements_reattribute(agent=agent, pupil_id=pupil.pk)
         audit_event(
             kind="xapi_actor_matched", actor=actor, detail={"agent": agent.pk, "pupil": str(pupil.uuid)}
         )
@@ -166,12 +187,13 @@ def agent_match(*, actor: Any, agent: XapiAgent, pupil_uuid: str) -> XapiAgent:
 
 def agent_reject(*, actor: Any, agent: XapiAgent) -> XapiAgent:
     """The board rejects a quarantined actor: its statements stay stored (xAPI statements are
-    immutable) but are never attributed to a pupil."""
+    immutable) but are never attributed to a pupil (taken from the pupil a matched actor had, with
+    ``statements_reattributed``)."""
     with transaction.atomic():
         agent.student, agent.status = None, AgentStatus.REJECTED
         agent.decided_by, agent.decided_at = actor, timezone.now()
         agent.save(update_fields=["student", "status", "decided_by", "decided_at"])
-        Statement.objects.filter(actor=agent).update(pupil=None)
+        _statements_reattribute(agent=agent, pupil_id=None)
         audit_event(kind="xapi_actor_rejected", actor=actor, detail={"agent": agent.pk})
     return agent
 

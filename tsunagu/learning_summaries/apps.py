@@ -10,18 +10,16 @@ class LearningSummariesConfig(AppConfig):
     verbose_name = _("Learning summaries")
 
     def ready(self) -> None:
-        """Keep the summaries with the LRS: the receiver runs inside its storing transaction (C2)."""
-        from django.db.models.signals import post_save, pre_save
-
-        from tsunagu.learning.models import XapiAgent
-        from tsunagu.learning.signals import statements_stored
+        """Keep the summaries with the LRS: the receivers run inside its storing transaction (C2) and
+        inside the board's decision on a quarantined actor."""
+        from tsunagu.learning.signals import statements_reattributed, statements_stored
         from tsunagu.learning_summaries.summaries import (
-            agent_post_save,
-            agent_pre_save,
+            statements_reattributed_receiver,
             statements_stored_receiver,
         )
 
         statements_stored.connect(statements_stored_receiver, dispatch_uid="learning_summaries.statements")
         # The board matching or rejecting a quarantined actor moves statements between pupils.
-        pre_save.connect(agent_pre_save, sender=XapiAgent, dispatch_uid="learning_summaries.agent_pre")
-        post_save.connect(agent_post_save, sender=XapiAgent, dispatch_uid="learning_summaries.agent_post")
+        statements_reattributed.connect(
+            statements_reattributed_receiver, dispatch_uid="learning_summaries.reattributed"
+        )

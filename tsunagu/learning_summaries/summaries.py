@@ -251,24 +251,30 @@ def summaries_rebuild(*, student_ids: Iterable[int] | None = None) -> dict[str, 
 
 # --- statements given to another pupil: the board matches or rejects a quarantined actor ------------
 
-
-def agent_pre_save(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """Remember whose the agent's statements were before the board's decision (``agent_match`` and
-    ``agent_reject`` in ``tsunagu.learning.services`` save the agent's ``student``, then move its
-    statements; the LRS sends no signal for that, so the summaries follow the agent's save)."""
-    if instance.pk and update_fields and "student" in update_fields:
-        from tsunagu.learning.models import XapiAgent
-
-        instance._summaries_before = (
-            XapiAgent.objects.filter(pk=instance.pk).values_list("student_id", flat=True).first()
-        )
+#: Statement ids read per query when statements move between pupils.
+MOVE_CHUNK = 1000
 
 
-def agent_post_save(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    """After the decision commits (the statements have moved by then), rebuild the summaries of the
-    pupil the statements left and of the pupil they reached."""
-    if not (update_fields and "student" in update_fields):
+def statements_reattributed_receiver(
+    sender: Any,
+    statement_ids: Sequence[str],
+    old_pupil_id: int | None,
+    new_pupil_id: int | None,
+    **kwargs: Any,
+) -> None:
+    """Receiver of ``tsunagu.learning.signals.statements_reattributed``, inside the board's decision's
+    transaction: what the moved statements (not voided) contributed is taken from the pupil they
+    left and added to the pupil they reached, in one upsert per chunk — the same rows a rebuild of
+    both pupils would give, without reading their other statements."""
+    if old_pupil_id == new_pupil_id:
         return
-    pupils = {getattr(instance, "_summaries_before", None), instance.student_id} - {None}
-    if pupils:
-        transaction.on_commit(lambda: summaries_rebuild(student_ids=sorted(pupils)))
+    for start in range(0, len(statement_ids), MOVE_CHUNK):
+        rows = list(
+            Statement.objects.filter(
+                statement_id__in=statement_ids[start : start + MOVE_CHUNK], voided=False, verb__in=TIMED
+            ).values_list("data", "verb", "timestamp")
+        )
+        added = [(new_pupil_id, d, v, t) for d, v, t in rows] if new_pupil_id else []
+        removed = [(old_pupil_id, d, v, t) for d, v, t in rows] if old_pupil_id else []
+        if added or removed:
+            summaries_apply(added=added, removed=removed)

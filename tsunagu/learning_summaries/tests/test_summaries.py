@@ -116,29 +116,3 @@ def test_a_batch_that_is_refused_adds_nothing(ward: Any, lrs: Lrs) -> None:
 )
 def test_durations_are_read_as_whole_seconds(text: str, seconds: int) -> None:
     assert duration_seconds(text) == seconds
-
-
-def test_matching_a_quarantined_actor_moves_the_statements_into_the_pupils_summary(
-    ward: Any, lrs: Lrs, django_capture_on_commit_callbacks: Any
-) -> None:
-    from tsunagu.accounts.models import User
-    from tsunagu.learning.models import XapiAgent
-    from tsunagu.learning.services import agent_match, agent_reject
-
-    pupil = class_pupils(ward)[7]
-    stranger = answered(None, at(20), seconds=300)
-    stranger["actor"] = {
-        "objectType": "Agent",
-        "account": {"homePage": "https://x.example.jp", "name": "k-7"},
-    }
-    post(lrs, [stranger])
-    day = dt.date(2026, 6, 20)
-    assert (pupil.pk, "MA", day) not in snapshot([pupil.pk])
-    agent = XapiAgent.objects.get(ifi="account:https://x.example.jp|k-7")
-    board = User.objects.get(username="board")
-    with django_capture_on_commit_callbacks(execute=True):
-        agent_match(actor=board, agent=agent, pupil_uuid=str(pupil.uuid))
-    assert snapshot([pupil.pk])[(pupil.pk, "MA", day)] == (0, 1, 1, 0, 0, 300)
-    with django_capture_on_commit_callbacks(execute=True):
-        agent_reject(actor=board, agent=XapiAgent.objects.get(pk=agent.pk))
-    assert (pupil.pk, "MA", day) not in snapshot([pupil.pk])
