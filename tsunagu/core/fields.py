@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldError
+from django.core.exceptions import FieldError, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.lookups import Exact
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from tsunagu.core import crypto
 
@@ -79,3 +81,85 @@ class EncryptedTextField(models.TextField):
         if self.single_line:
             kwargs.setdefault("widget", forms.TextInput)
         return super().formfield(**kwargs)
+
+
+def canonical_json(value: Any) -> str:
+    """The one JSON text of ``value``: sorted keys, no spacing, characters as they are (not ``\\u``
+    escapes). Equal values give equal text whatever order their dicts were built in."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def encrypt_json(value: Any) -> str:
+    """The token stored for a JSON value (its canonical JSON, encrypted with the current key)."""
+    return crypto.encrypt(canonical_json(value))
+
+
+def decrypt_json(stored: str) -> Any:
+    """The JSON value of a stored token; a plain JSON text written before encryption reads as it is."""
+    return json.loads(crypto.decrypt(stored))
+
+
+class EncryptedJSONField(models.TextField):
+    """Structured content of class I — a frozen 指導要録 version — stored as an AES-GCM token of its
+    canonical JSON (:func:`canonical_json`), read back as the JSON value (dict, list, …).
+
+    The column is ``text`` on every database, never ``json``/``jsonb``: the database sees only the
+    token, so nothing inside the value can be queried — every lookup except ``isnull`` and every key
+    transform (``content__remark``) raises ``FieldError`` instead of silently matching nothing. Values
+    are JSON as ``models.JSONField`` accepts them (no dates or decimals). A column still holding plain
+    JSON (rows written before encryption) reads as it is until ``manage.py field_keys rotate`` or the
+    owning app's data migration encrypts it. ``value_to_string`` (dumpdata) writes the token, and
+    loading a token back decrypts it before it is stored again.
+    """
+
+    # For django-stubs: the Python value is any JSON value, not the str of a TextField.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+    _pyi_lookup_exact_type: Any
+
+    empty_strings_allowed = False
+    description = _("A JSON value, encrypted")
+    default_error_messages = {"invalid": _("Value must be valid JSON.")}
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else decrypt_json(value)
+
+    def to_python(self, value: Any) -> Any:
+        # A token comes from a fixture or dump (value_to_string); anything else is the value itself.
+        if isinstance(value, str) and crypto.is_token(value):
+            return decrypt_json(value)
+        return value
+
+    def get_prep_value(self, value: Any) -> Any:
+        # Field's, not TextField's: that one would turn the value into str() before we see it.
+        value = models.Field.get_prep_value(self, value)
+        return None if value is None else encrypt_json(value)
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        super().validate(value, model_instance)
+        try:
+            canonical_json(value)
+        except (TypeError, ValueError) as error:
+            raise ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from error
+
+    def value_to_string(self, obj: models.Model) -> Any:
+        value = self.value_from_object(obj)
+        return None if value is None else encrypt_json(value)
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        return None  # Django then raises FieldError: "Unsupported lookup"
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None
+
+    def formfield(self, **kwargs: Any) -> Any:
+        # Field's, not TextField's (a textarea of str): the form reads and writes JSON.
+        return models.Field.formfield(self, **{"form_class": forms.JSONField, **kwargs})
+
+
+#: The field classes whose columns hold tokens (``manage.py field_keys`` walks them).
+ENCRYPTED_FIELDS: tuple[type[models.Field[Any, Any]], ...] = (EncryptedTextField, EncryptedJSONField)

@@ -23,6 +23,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import EncryptedJSONField, EncryptedTextField
 from tsunagu.core.models import DataClass, PublicModel, ScopedModel
 
 
@@ -107,8 +108,10 @@ class EnrolmentSection(Section):
         related_name="enrolment_sections",
         verbose_name=_("record"),
     )
-    prior_history = models.TextField(_("history before entry"), blank=True, max_length=400)
-    next_destination = models.CharField(_("next school or employer"), max_length=200, blank=True)
+    prior_history = EncryptedTextField(_("history before entry"), blank=True, max_length=400)
+    next_destination = EncryptedTextField(
+        _("next school or employer"), max_length=200, blank=True, single_line=True
+    )
 
     class Meta:
         verbose_name = _("enrolment section (form 1)")
@@ -125,7 +128,9 @@ class GuidanceSection(Section):
     record = models.ForeignKey(
         CumulativeRecord, on_delete=models.PROTECT, related_name="guidance_sections", verbose_name=_("record")
     )
-    attendance_note = models.CharField(_("attendance remarks"), max_length=200, blank=True)
+    attendance_note = EncryptedTextField(
+        _("attendance remarks"), max_length=200, blank=True, single_line=True
+    )
 
     class Meta:
         verbose_name = _("guidance section (form 2)")
@@ -142,9 +147,9 @@ class SectionVersion(ScopedModel):
     data_class = DataClass.I
 
     number = models.PositiveSmallIntegerField(_("version"))
-    content = models.JSONField(_("content"))
+    content = EncryptedJSONField(_("content"))
     content_sha256 = models.CharField(_("SHA-256"), max_length=64)
-    reason = models.CharField(_("reason for the amendment"), max_length=300, blank=True)
+    reason = EncryptedTextField(_("reason for the amendment"), max_length=300, blank=True, single_line=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
     )
@@ -258,8 +263,10 @@ class TranscriptForAdmission(ScopedModel):
     school_year = models.ForeignKey(
         "org.SchoolYear", on_delete=models.PROTECT, related_name="+", verbose_name=_("school year")
     )
-    absence_reason = models.CharField(_("reason for absences"), max_length=200, blank=True)
-    remarks = models.TextField(_("remarks"), max_length=600, blank=True)
+    absence_reason = EncryptedTextField(
+        _("reason for absences"), max_length=200, blank=True, single_line=True
+    )
+    remarks = EncryptedTextField(_("remarks"), max_length=600, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

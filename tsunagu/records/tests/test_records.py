@@ -1,5 +1,5 @@
 """指導要録 through the pages and services: 出欠の記録 equal to the register, submission and sign-off,
-the lock, amendments as versions, retention, logging, PDF and the transfer package.
+the lock, amendments as versions, retention, logging, PDF, the transfer package and encryption at rest.
 
 The world is the attendance tests' hand-made school (tests/builders.py of attendance: 44 instructional
 days in June and September 2026, a 4年 class, its teacher and the principal).
@@ -8,13 +8,17 @@ days in June and September 2026, a 4年 class, its teacher and the principal).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 import zipfile
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.apps import apps as django_apps
+from django.core.exceptions import FieldError, ValidationError
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -24,11 +28,15 @@ from tsunagu.attendance.models import Mark
 from tsunagu.attendance.selectors import attendance_summaries
 from tsunagu.attendance.tests import builders
 from tsunagu.attendance.tests.builders import World, add_pupil
+from tsunagu.core import crypto
+from tsunagu.core.fields import canonical_json
 from tsunagu.core.models import AccessLog
 from tsunagu.core.scope import system_scope
 from tsunagu.records import services
 from tsunagu.records.models import (
     CumulativeRecord,
+    EnrolmentSection,
+    EnrolmentSectionVersion,
     GuidanceSection,
     GuidanceSectionVersion,
     SectionStatus,
@@ -375,3 +383,105 @@ def test_the_transfer_package_carries_the_copy_for_the_principal_only(world: Wor
     assert copy["years"][0]["form2"]["attendance"]["days_instructional"] == 44
     _, manifest = transfer_package(actor=world.office, student=pupil, school=world.school)
     assert next(s for s in manifest["sections"] if s["key"] == "guidance")["status"] == "pending"
+
+
+# --- encryption at rest (decision 0020) -----------------------------------------------------------
+
+HISTORY = "小児慢性疾患で1年間入院の後に入学"
+ABSENCE_NOTE = "通院のため月2回の欠席"
+AMENDED_REMARK = "病気療養中も課題に粘り強く取り組んだ。"
+AMEND_REASON = "療養中の記述の追加"
+
+
+def _stored(model: Any, field: str, pk: int) -> str:
+    """The column as the database holds it (the field would decrypt it)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {quote(field)} FROM {quote(model._meta.db_table)} WHERE id = %s", [pk])
+        return str(cursor.fetchone()[0])
+
+
+def _signed_and_amended(world: World, pupil: Student) -> CumulativeRecord:
+    """The pupil's year with the teacher's class-I items, signed off, then amended by the principal."""
+    teacher = open_class(world)  # opening the class page opens the records
+    record = record_of(world, pupil)
+    response = teacher.post(
+        reverse("records:record_drafts", args=[record.uuid, world.year.uuid]),
+        {"prior_history": HISTORY, "next_destination": "", "attendance_note": ABSENCE_NOTE},
+    )
+    assert response.status_code == 302
+    submit_and_sign(world)
+    services.section_amend(
+        actor=world.principal,
+        record=record,
+        school_year=world.year,
+        form="form2",
+        changes={"remark": AMENDED_REMARK},
+        reason=AMEND_REASON,
+        password=PASSWORD,
+    )
+    return record
+
+
+def test_the_frozen_year_and_its_items_are_stored_encrypted_and_the_signature_still_verifies(
+    world: World,
+) -> None:
+    pupil = add_pupil(world.homeroom, roll=1)
+    record = _signed_and_amended(world, pupil)
+    with system_scope(reason="test reads the versions and sections"):
+        versions = list(GuidanceSectionVersion.objects.filter(section__record=record).order_by("number"))
+        form1 = EnrolmentSectionVersion.objects.get(section__record=record)
+        section = GuidanceSection.objects.get(record=record, school_year=world.year)
+        enrolment = EnrolmentSection.objects.get(record=record, school_year=world.year)
+    stored = [
+        _stored(GuidanceSectionVersion, "content", versions[0].pk),
+        _stored(GuidanceSectionVersion, "content", versions[1].pk),
+        _stored(GuidanceSectionVersion, "reason", versions[1].pk),
+        _stored(EnrolmentSectionVersion, "content", form1.pk),
+        _stored(GuidanceSection, "attendance_note", section.pk),
+        _stored(EnrolmentSection, "prior_history", enrolment.pk),
+    ]
+    for value in stored:
+        assert value.startswith("enc1:"), value[:40]
+        for plain in (HISTORY, ABSENCE_NOTE, AMENDED_REMARK, AMEND_REASON, pupil.full_name):
+            assert plain not in value
+    # The application reads the values; the digests are over the plain content, so both versions verify.
+    assert form1.content["prior_history"] == HISTORY and form1.intact
+    assert versions[0].content["attendance"]["note"] == ABSENCE_NOTE and versions[0].intact
+    assert versions[1].content["remark"] == AMENDED_REMARK and versions[1].intact
+    assert [v.content_sha256 for v in versions] == [content_digest(v.content) for v in versions]
+    assert versions[1].reason == AMEND_REASON
+    page = client_for(world.principal).get(reverse("records:record", args=[record.uuid])).content.decode()
+    assert AMENDED_REMARK in page and AMEND_REASON in page and HISTORY in page
+
+
+def test_the_migration_step_decrypts_for_a_rollback_and_encrypts_again(world: World) -> None:
+    """records 0003: backwards the columns hold plain canonical JSON and text (what 0002's reversal turns
+    back into json/varchar), forwards tokens again; the content and its digest do not change."""
+    step = importlib.import_module("tsunagu.records.migrations.0003_encrypt_existing_rows")
+    pupil = add_pupil(world.homeroom, roll=1)
+    record = _signed_and_amended(world, pupil)
+    with system_scope(reason="test reads the versions"):
+        before = {v.pk: v for v in GuidanceSectionVersion.objects.filter(section__record=record)}
+    editor = SimpleNamespace(connection=connection)
+    step.decrypt_rows(django_apps, editor)
+    for pk, version in before.items():
+        plain = _stored(GuidanceSectionVersion, "content", pk)
+        assert (
+            plain == canonical_json(version.content)
+            and content_digest(json.loads(plain)) == version.content_sha256
+        )
+    assert _stored(GuidanceSectionVersion, "reason", max(before)) == AMEND_REASON
+    step.encrypt_rows(django_apps, editor)
+    step.encrypt_rows(django_apps, editor)  # a second run leaves tokens as they are
+    with system_scope(reason="test reads the versions"):
+        after = {v.pk: v for v in GuidanceSectionVersion.objects.filter(section__record=record)}
+    for pk, version in after.items():
+        assert crypto.is_token(_stored(GuidanceSectionVersion, "content", pk))
+        assert version.content == before[pk].content and version.intact
+    assert crypto.is_token(_stored(GuidanceSectionVersion, "reason", max(before)))
+
+
+def test_frozen_content_cannot_be_searched_in_sql(world: World) -> None:
+    with system_scope(reason="test"), pytest.raises(FieldError):
+        list(GuidanceSectionVersion.objects.filter(content__remark=AMENDED_REMARK))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -208,14 +209,27 @@ def test_a_board_weighting_changes_the_points(jh: JuniorHigh) -> None:
     assert rows[jh.pupils[0].pk].points == 302  # 49 ÷ 65 × 400 = 301.5… → 302
 
 
-def test_the_teacher_writes_the_reason_for_absences_and_prints_the_form(jh: JuniorHigh) -> None:
+def test_the_teacher_writes_the_reason_for_absences_stored_encrypted_and_prints_the_form(
+    jh: JuniorHigh,
+) -> None:
     client = client_for(jh.teacher)
     url = reverse("records:transcript", args=[jh.room.uuid, jh.pupils[0].uuid])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"absence_reason": "体調不良", "remarks": ""})
+    response = client.post(url, {"absence_reason": "起立性調節障害のため", "remarks": "体調に合わせて登校"})
     assert response.status_code == 302
     with system_scope(reason="test reads the transcript"):
-        assert TranscriptForAdmission.objects.get(student=jh.pupils[0]).absence_reason == "体調不良"
+        transcript = TranscriptForAdmission.objects.get(student=jh.pupils[0])
+    assert (transcript.absence_reason, transcript.remarks) == ("起立性調節障害のため", "体調に合わせて登校")
+    # Class I (decision 0020): the columns hold tokens, not the text.
+    table = connection.ops.quote_name(TranscriptForAdmission._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT absence_reason, remarks FROM {table} WHERE id = %s",
+            [transcript.pk],
+        )
+        stored = cursor.fetchone()
+    assert all(value.startswith("enc1:") for value in stored)
+    assert "起立性" not in stored[0] and "体調" not in stored[1]
     pdf = client.get(reverse("records:transcript_pdf", args=[jh.room.uuid, jh.pupils[0].uuid]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -20,23 +20,23 @@ from django.db import connection, models, transaction
 from simple_history.models import HistoricalChanges
 
 from tsunagu.core import crypto
-from tsunagu.core.fields import EncryptedTextField
+from tsunagu.core.fields import ENCRYPTED_FIELDS
 from tsunagu.core.scope import system_scope
 
 BATCH = 500
 
 
-def encrypted_fields() -> list[tuple[type[models.Model], EncryptedTextField]]:
-    """Every (model, field) stored encrypted, history models included."""
+def encrypted_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]]:
+    """Every (model, field) stored encrypted (text and JSON), history models included."""
     return [
         (model, field)
         for model in apps.get_models()
         for field in model._meta.concrete_fields
-        if isinstance(field, EncryptedTextField)
+        if isinstance(field, ENCRYPTED_FIELDS)
     ]
 
 
-def _raw_values(model: type[models.Model], field: EncryptedTextField) -> list[tuple[Any, str]]:
+def _raw_values(model: type[models.Model], field: models.Field[Any, Any]) -> list[tuple[Any, str]]:
     """(pk, stored value) of the non-empty values, as stored (the field would decrypt them)."""
     table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name(str(field.column))
