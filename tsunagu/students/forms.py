@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tsunagu.org.models import GradeLevel, Homeroom, School, SchoolYear
 from tsunagu.students.models import EventKind, Relationship, Sex
-from tsunagu.students.services import GuardianData, PupilData, normalize_kana
+from tsunagu.students.services import NAME_FIELDS, GuardianData, PupilData, normalize_kana
 
 
 class RosterSearchForm(forms.Form):
@@ -289,6 +289,50 @@ class PlacementForm(forms.Form):
 
     homeroom = HomeroomChoiceField(label=_("Class"), queryset=Homeroom.objects.none())
     roll_number = forms.IntegerField(label=_("Roll number"), required=False, min_value=1, max_value=99)
+
+    def __init__(self, *args: Any, homerooms: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["homeroom"]).queryset = homerooms
+
+
+class StudentNameForm(forms.Form):
+    """氏名変更: the names and readings as they are to be (prefilled with today's) and the reason."""
+
+    family_name = forms.CharField(label=_("Family name"), max_length=50)
+    given_name = forms.CharField(label=_("Given name"), max_length=50)
+    family_name_kana = forms.CharField(
+        label=_("Family name (kana)"), max_length=50, help_text=_("Hiragana or katakana.")
+    )
+    given_name_kana = forms.CharField(label=_("Given name (kana)"), max_length=50)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("e.g. 保護者の氏の変更のため; kept in the pupil's change history"),
+    )
+
+    def changes(self) -> dict[str, str]:
+        """The name fields as entered (the service normalises the readings and checks them)."""
+        return {name: self.cleaned_data[name] for name in NAME_FIELDS}
+
+
+class HomeroomChangeForm(forms.Form):
+    """転級 / 出席番号の変更: the new class (of the pupil's school, grade and year, or a special-needs
+    class), the roll number in it, the day the change takes effect and the reason."""
+
+    homeroom = HomeroomChoiceField(label=_("New class"), queryset=Homeroom.objects.none())
+    number = forms.IntegerField(
+        label=_("Roll number"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("Leave empty for a special-needs class (the number belongs to the exchange class)."),
+    )
+    on_date = forms.DateField(label=_("Effective from"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=100,
+        help_text=_("e.g. 特別支援学級への転級; 出席番号の振り直し"),
+    )
 
     def __init__(self, *args: Any, homerooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

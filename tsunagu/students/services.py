@@ -363,6 +363,241 @@ def enrolment_homeroom_assign(
     return enrolment
 
 
+# --- 氏名変更 and 転級 (a change of name, or of class or 出席番号, during the year) -------------------
+
+#: The name fields ``student_update`` changes: the names in kanji and their readings.
+NAME_FIELDS = ("family_name", "given_name", "family_name_kana", "given_name_kana")
+#: A reading as stored: hiragana (``normalize_kana`` turns katakana of any width into it).
+READING = re.compile(r"^[ぁ-ゖゝゞー・]+$")
+
+
+def _pupil_for_change(actor: Any, student: Student) -> Student:
+    """``student`` locked for the write, if ``actor`` may change the pupil (the principal and office of
+    the school the pupil is enrolled at); PermissionDenied otherwise (views answer 404 earlier)."""
+    if not Student.objects.visible_to(actor, "change").filter(pk=student.pk).exists():
+        raise PermissionDenied
+    return Student._base_manager.select_for_update().get(pk=student.pk)
+
+
+@transaction.atomic
+def student_update(*, actor: Any, student: Student, changes: dict[str, str], reason: str) -> Student:
+    """氏名変更: change a pupil's names and readings (``changes``: any of :data:`NAME_FIELDS`), e.g. after
+    a guardian's change of family name. Readings are stored in hiragana (katakana of either width is
+    accepted and converted); anything else is refused. The pupil's change history keeps the old names,
+    with ``reason`` and the actor. Nothing is written when nothing changes (a ValidationError says so)."""
+    locked = _pupil_for_change(actor, student)
+    errors: dict[str, list[str]] = {}
+    unknown = sorted(set(changes) - set(NAME_FIELDS))
+    if unknown:
+        raise ValueError(f"student_update changes only names and readings, not {', '.join(unknown)}")
+    new: dict[str, str] = {}
+    for name, value in changes.items():
+        value = value.strip()
+        if name.endswith("_kana"):
+            value = normalize_kana(value)
+            _require(
+                not value or bool(READING.match(value)),
+                name,
+                _("Write the reading in hiragana or katakana."),
+                errors,
+            )
+        _require(bool(value), name, _("This field is required."), errors)
+        _require(len(value) <= 50, name, _("At most 50 characters."), errors)
+        new[name] = value
+    reason = reason.strip()
+    _require(bool(reason), "reason", _("Enter the reason for the change."), errors)
+    _require(len(reason) <= 100, "reason", _("At most 100 characters."), errors)
+    _raise_if(errors)
+    changed = [name for name, value in new.items() if getattr(locked, name) != value]
+    if not changed:
+        raise ValidationError(_("The name and reading are unchanged."))
+    _history_baseline(locked)
+    for name in changed:
+        setattr(locked, name, new[name])
+    locked._change_reason = reason  # type: ignore[attr-defined]  # kept by the change history
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked.save(update_fields=[*changed, "search_key", "updated_at"])
+    for name in changed:
+        setattr(student, name, new[name])
+    student.search_key = locked.search_key
+    return locked
+
+
+def _history_baseline(instance: Student | Enrolment) -> None:
+    """Before a change, record the row as it is when its change history is empty (rows written in bulk
+    by the 学齢簿 import or the demo have none), so the history shows what the change replaced."""
+    manager = type(instance).history
+    if not manager.filter(id=instance.pk).exists():
+        manager.bulk_history_create(
+            [instance], update=True, default_change_reason=_("State before the first recorded change")
+        )
+
+
+def _enrolment_on(actor: Any, student: Student, day: dt.date) -> Enrolment:
+    """The pupil's enrolment on ``day`` at a school where ``actor`` may change enrolments, locked."""
+    from tsunagu.students.selectors import enrolled_on
+
+    found = (
+        Enrolment.objects.visible_to(actor, "change")
+        .filter(enrolled_on(day), student=student)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    enrolment = Enrolment._base_manager.select_for_update().filter(pk=found).order_by("pk").first()
+    if enrolment is None:
+        raise ValidationError(
+            {"on_date": _("The pupil is not enrolled at your school on %(day)s.") % {"day": wareki(day)}}
+        )
+    return enrolment
+
+
+def roll_number_taken(
+    *, homeroom: Homeroom, number: int, on_date: dt.date, excluding: Iterable[int] = ()
+) -> bool:
+    """Whether a pupil other than the enrolments ``excluding`` holds ``number`` in ``homeroom`` on
+    ``on_date`` or later (an enrolment that ends before ``on_date`` frees its number)."""
+    return (
+        Enrolment._base_manager.filter(homeroom=homeroom, roll_number=number)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=on_date))
+        .exclude(pk__in=list(excluding))
+        .exists()
+    )
+
+
+@transaction.atomic
+def enrolment_homeroom_change(
+    *,
+    actor: Any,
+    enrolment_or_student: Enrolment | Student,
+    homeroom: Homeroom,
+    number: int | None,
+    on_date: dt.date,
+    reason: str,
+    check_number: bool = True,
+) -> Enrolment:
+    """転級 or a new 出席番号 during the year, from ``on_date``: e.g. into a 特別支援学級, or renumbering.
+
+    History is kept as for a transfer: the enrolment running on ``on_date`` ends the day before and a
+    new one (same school, year and grade) opens on ``on_date`` in ``homeroom`` with ``number``, so the
+    register, rosters and exports find the pupil in the old class until the change and in the new one
+    from it. A change on the enrolment's first day corrects the placement instead (the enrolment's
+    change history keeps the old class). Moving into a 特別支援学級 keeps the old class as the
+    交流学級 and drops the number (it belongs to the 交流学級); moving into a regular class drops the
+    交流学級.
+
+    Refused: a class of another school, year or grade; a number another pupil holds in the class from
+    that day (``check_number=False`` only for a caller that checks the whole class's numbering after
+    its writes, as the OneRoster apply does when numbers are swapped); a date outside the school year,
+    before the enrolment began, or in the future; no change at all.
+    """
+    if isinstance(enrolment_or_student, Student):
+        student = enrolment_or_student
+        enrolment = _enrolment_on(actor, student, on_date)
+    else:
+        student = Student._base_manager.get(pk=enrolment_or_student.student_id)
+        if not Enrolment.objects.visible_to(actor, "change").filter(pk=enrolment_or_student.pk).exists():
+            raise PermissionDenied
+        enrolment = Enrolment._base_manager.select_for_update().get(pk=enrolment_or_student.pk)
+    year = SchoolYear.objects.get(pk=enrolment.school_year_id)
+    reason = reason.strip()
+    errors: dict[str, list[str]] = {}
+    _require(
+        homeroom.school_id == enrolment.school_id
+        and homeroom.school_year_id == enrolment.school_year_id
+        and (homeroom.is_special_needs or homeroom.grade_level_id == enrolment.grade_level_id),
+        "homeroom",
+        _("Choose a class of this school in that grade and school year."),
+        errors,
+    )
+    if not year.start_date <= on_date <= year.end_date:
+        errors.setdefault("on_date", []).append(
+            _("The date must fall within %(year)s (%(start)s to %(end)s).")
+            % {"year": year.label, "start": wareki(year.start_date), "end": wareki(year.end_date)}
+        )
+    elif on_date < enrolment.start_date:
+        errors.setdefault("on_date", []).append(
+            _("The date must fall within the pupil's enrolment in this class (from %(start)s).")
+            % {"start": wareki(enrolment.start_date)}
+        )
+    _require(
+        on_date <= timezone.localdate(),
+        "on_date",
+        _("A change of class is recorded on or after the day it takes effect."),
+        errors,
+    )
+    if enrolment.end_date is not None and on_date <= enrolment.end_date:
+        _require(
+            False,
+            "on_date",
+            _(
+                "The pupil's enrolment ends on %(end)s (a transfer, withdrawal or the year roll-over is "
+                "recorded): a change of class is no longer possible in it."
+            )
+            % {"end": wareki(enrolment.end_date)},
+            errors,
+        )
+    regular = not homeroom.is_special_needs
+    if regular:
+        _require(number is not None, "number", _("Enter the roll number in the new class."), errors)
+    _require(number is None or 1 <= number <= 99, "number", _("A roll number is from 1 to 99."), errors)
+    if regular and number is not None and check_number:
+        _require(
+            not roll_number_taken(
+                homeroom=homeroom, number=number, on_date=on_date, excluding=[enrolment.pk]
+            ),
+            "number",
+            _("Roll number %(n)s is already used in %(homeroom)s.")
+            % {"n": number, "homeroom": homeroom.display_name},
+            errors,
+        )
+    _require(bool(reason), "reason", _("Enter the reason for the change."), errors)
+    _require(len(reason) <= 100, "reason", _("At most 100 characters."), errors)
+    _raise_if(errors)
+    new_number = number if regular else None
+    if enrolment.homeroom_id == homeroom.pk and enrolment.roll_number == new_number:
+        raise ValidationError(
+            _("The pupil is already in %(homeroom)s with that roll number.")
+            % {"homeroom": homeroom.display_name}
+        )
+    if regular:
+        exchange_id = None
+    elif (
+        enrolment.homeroom_id is not None
+        and not Homeroom.objects.filter(pk=enrolment.homeroom_id, is_special_needs=True).exists()
+    ):
+        exchange_id = enrolment.homeroom_id  # the class the pupil leaves becomes the 交流学級
+    else:
+        exchange_id = enrolment.exchange_homeroom_id
+
+    _history_baseline(enrolment)
+    if on_date == enrolment.start_date:
+        enrolment.homeroom = homeroom
+        enrolment.roll_number = new_number
+        enrolment.exchange_homeroom_id = exchange_id
+        enrolment._change_reason = reason  # type: ignore[attr-defined]
+        enrolment._history_user = actor  # type: ignore[attr-defined]
+        enrolment.save(update_fields=["homeroom", "roll_number", "exchange_homeroom", "updated_at"])
+        return enrolment
+    enrolment.end_date = on_date - dt.timedelta(days=1)
+    enrolment._change_reason = reason  # type: ignore[attr-defined]
+    enrolment._history_user = actor  # type: ignore[attr-defined]
+    enrolment.save(update_fields=["end_date", "updated_at"])
+    opened = Enrolment(
+        student=student,
+        school_id=enrolment.school_id,
+        school_year_id=enrolment.school_year_id,
+        grade_level_id=enrolment.grade_level_id,
+        homeroom=homeroom,
+        exchange_homeroom_id=exchange_id,
+        roll_number=new_number,
+        start_date=on_date,
+    )
+    opened._change_reason = reason  # type: ignore[attr-defined]
+    opened._history_user = actor  # type: ignore[attr-defined]
+    opened.save()
+    return opened
+
+
 # --- 転入学 / 編入学 ----------------------------------------------------------------------------
 
 

@@ -25,6 +25,10 @@ urlpatterns = [
     ),
     path("students/<uuid:student_uuid>/withdraw/", views.student_withdraw, name="student_withdraw"),
     path("students/<uuid:student_uuid>/place/", views.student_place, name="student_place"),
+    path("students/<uuid:student_uuid>/name/", views.student_rename, name="student_rename"),
+    path(
+        "students/<uuid:student_uuid>/change-class/", views.student_change_class, name="student_change_class"
+    ),
     path("schools/<uuid:school_uuid>/arrivals/new/", views.student_arrival, name="student_arrival"),
     path("schools/<uuid:school_uuid>/year-rollover/", views.year_rollover, name="year_rollover"),
     path(

@@ -36,10 +36,12 @@ from tsunagu.students.forms import (
     ArrivalForm,
     CertificateForm,
     CsvUploadForm,
+    HomeroomChangeForm,
     PlacementForm,
     RolloverForm,
     RosterSearchForm,
     SchoolRosterFilterForm,
+    StudentNameForm,
     TransferOutForm,
     WithdrawalForm,
     add_service_errors,
@@ -228,6 +230,67 @@ def student_place(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse
             return redirect("students:student_detail", student_uuid=student.uuid)
     context = {"student": student, "current": current, "form": form}
     return render(request, "students/place.html", context)
+
+
+@policy_required(Student, "change")
+def student_rename(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """氏名変更: correct or change the pupil's names and readings (kept in the change history)."""
+    student = get_visible_or_404(Student, request, student_uuid, "change")
+    initial = {name: getattr(student, name) for name in services.NAME_FIELDS}
+    form = StudentNameForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.student_update(
+                    actor=request.user,
+                    student=student,
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                )
+                _ensure_visible(Student, request.user, "view", student.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The name was changed."))
+            return redirect("students:student_detail", student_uuid=student.uuid)
+    context = {"student": student, "form": form}
+    return render(request, "students/rename.html", context)
+
+
+@policy_required(Student, "change")
+def student_change_class(request: HttpRequest, student_uuid: uuid.UUID) -> HttpResponse:
+    """転級 / 出席番号の変更: the pupil moves to another class, or gets another number, from a date."""
+    student = get_visible_or_404(Student, request, student_uuid, "change")
+    current = selectors.enrolment_open_for_change(actor=request.user, student=student)
+    homerooms = selectors.placement_homeroom_choices(actor=request.user, enrolment=current)
+    initial: dict[str, Any] = {"on_date": timezone.localdate()}
+    if current is not None:
+        initial |= {"homeroom": current.homeroom_id, "number": current.roll_number}
+    form = HomeroomChangeForm(request.POST or None, homerooms=homerooms, initial=initial)
+    if request.method == "POST" and current is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                enrolment = services.enrolment_homeroom_change(
+                    actor=request.user,
+                    enrolment_or_student=student,
+                    homeroom=data["homeroom"],
+                    number=data["number"],
+                    on_date=data["on_date"],
+                    reason=data["reason"],
+                )
+                _ensure_visible(Student, request.user, "view", student.pk)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("From %(day)s the pupil is in %(homeroom)s.")
+                % {"day": wareki(enrolment.start_date), "homeroom": data["homeroom"].display_name},
+            )
+            return redirect("students:student_detail", student_uuid=student.uuid)
+    context = {"student": student, "current": current, "form": form}
+    return render(request, "students/change_class.html", context)
 
 
 @policy_required(School, "enrol")

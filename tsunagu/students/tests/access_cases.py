@@ -26,7 +26,13 @@ def _kwargs(key: str, attr: str) -> Callable[[Places], dict[str, Any]]:
 def _pupil_pages(label: str, attr: str, **by_role: int) -> list[Case]:
     return [
         Case(name, label, expect(403, **by_role), _kwargs("student_uuid", attr))
-        for name in ("students:student_transfer_out", "students:student_withdraw", "students:student_place")
+        for name in (
+            "students:student_transfer_out",
+            "students:student_withdraw",
+            "students:student_place",
+            "students:student_rename",
+            "students:student_change_class",
+        )
     ]
 
 
