@@ -129,6 +129,10 @@ def unwrap_alternate_syntax(request: HttpRequest) -> None:
             content = value.encode("utf-8")
         else:
             params.setlist(name, form.getlist(name))
+    if content and "content-type" not in {name.lower() for name in form}:
+        # The form names no Content-Type for its content: the content of a statement or a
+        # document sent this way is JSON (the LRS's own type), not the form's encoding.
+        request.META["CONTENT_TYPE"] = "application/json"
     request.method = method
     request.GET = params  # type: ignore[assignment]
     request._body = content

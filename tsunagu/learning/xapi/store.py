@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -245,12 +246,30 @@ def _canonical(value: Any, key: str = "") -> Any:
                 return format_timestamp(parse_timestamp(value, key))
             except XapiError:
                 return value
+        if key == "duration":
+            return _duration_to_hundredths(value)
     return value
+
+
+_SECONDS_FRACTION = re.compile(r"(\d+)[.,](\d+)S$")
+
+
+def _duration_to_hundredths(value: str) -> str:
+    """A duration as statements are compared: precision beyond 0.01 s is not part of a comparison
+    (1.0.3 Data §4.6; 9274.1.1 §4.2.7), so the seconds' fraction is cut to two digits (``PT1.2345S``
+    and ``PT1.2349S`` are the same duration, ``PT1.20S`` and ``PT1.2S`` too)."""
+
+    def cut(match: re.Match[str]) -> str:
+        fraction = match.group(2)[:2].rstrip("0")
+        return f"{match.group(1)}.{fraction}S" if fraction else f"{match.group(1)}S"
+
+    return _SECONDS_FRACTION.sub(cut, value)
 
 
 def statements_match(stored: dict[str, Any], incoming: dict[str, Any]) -> bool:
     """True when ``incoming`` is the same statement as ``stored`` but for what the LRS may assign
-    (id case, stored, authority, version, a timestamp it filled in) and serialisation."""
+    (id case, stored, authority, version, a timestamp it filled in), serialisation, the zone a
+    timestamp is written in and a duration's precision beyond 0.01 s."""
     incoming = dict(incoming)
     _activities_as_arrays(incoming)
     a, b = _canonical(stored), _canonical(incoming)

@@ -28,12 +28,16 @@ def about(request: HttpRequest, lrs: LrsRequest) -> HttpResponse:
 def _statements_body(request: HttpRequest) -> tuple[Any, list[Part]]:
     """The statement(s) of a POST or PUT and the attachment parts of a multipart request."""
     content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type.startswith("multipart/"):
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type == "multipart/mixed":
         body, parts = parse_multipart(content_type, request.body)
         items = body if isinstance(body, list) else [body]
         check_parts(items, parts)
         check_signatures(items, parts)
         return body, parts
+    if media_type != "application/json":
+        # Communication §1.5 (XAPI-00127): statements come as JSON, or multipart/mixed with attachments.
+        raise XapiError(400, "statements must be sent as application/json or multipart/mixed")
     body = read_json(request)
     _reject_unsent_attachments(body if isinstance(body, list) else [body])
     return body, []
