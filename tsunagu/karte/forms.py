@@ -50,6 +50,11 @@ THRESHOLD_FIELDS: list[tuple[str, Any, float, float]] = [
     ("study_baseline_days", _("Earlier days of the pupil's own baseline (study time)"), 14, 56),
     ("study_min_active_days", _("Days with study in the baseline needed at least"), 5, 56),
     ("study_drop", _("Recent study time at most this share of the baseline (0–1)"), 0.1, 0.9),
+    ("correct_recent_days", _("Recent days compared (correct rate)"), 14, 42),
+    ("correct_baseline_days", _("Earlier days of the pupil's own baseline (correct rate)"), 14, 84),
+    ("correct_min_answers", _("Answered questions needed in each period at least (correct rate)"), 5, 200),
+    ("correct_drop", _("Fall of the correct rate at least (0–1; 0.15 = 15 points)"), 0.05, 0.5),
+    ("correct_min_z", _("Fall at least this many standard errors (beyond chance)"), 1.0, 4.0),
 ]
 
 

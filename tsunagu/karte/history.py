@@ -17,21 +17,30 @@ from django.utils import translation
 from tsunagu.attendance.models import AttendanceMark
 from tsunagu.core.scope import system_scope
 from tsunagu.health.models import HealthCheckIn, Period
-from tsunagu.karte.rules import ABSENT, History, Visit
+from tsunagu.karte.rules import ABSENT, Answers, History, Visit
 from tsunagu.org.models import DayKind, SchoolDay, SchoolYear
 
 #: How far back study time is read (the study-time rule compares 14 days with the 28 before).
 STUDY_WINDOW = dt.timedelta(days=42)
+#: How far back answers are read by default (the correct-rate rule compares 21 days with the 42 before).
+ANSWER_DAYS = 63
 
 
 def histories_for(
-    *, school_id: int, student_ids: Sequence[int], day: dt.date, school_year: SchoolYear
+    *,
+    school_id: int,
+    student_ids: Sequence[int],
+    day: dt.date,
+    school_year: SchoolYear,
+    answer_days: int = ANSWER_DAYS,
 ) -> dict[int, History]:
     """Each pupil's history at ``school_id`` over the school year up to ``day`` (included).
 
     The whole year, because a change at home in June is compared with the absences since; the
     register records exceptions only, so that is a few rows per pupil. Each rule keeps to its own
-    window within it."""
+    window within it. Learning data are read over their rules' windows only: study time over
+    :data:`STUDY_WINDOW`, answers over the last ``answer_days`` calendar days (the board's recent and
+    baseline windows of the correct-rate rule)."""
     start = school_year.start_date
     with system_scope(reason="insight rules read the register and check-ins"):
         school_days = list(
@@ -85,6 +94,8 @@ def histories_for(
             histories[student_id].home_notes.append(date)
         for student_id, seconds in _study_seconds(student_ids, day).items():
             histories[student_id].study_seconds = seconds
+        for student_id, answers in _answers(student_ids, day, answer_days).items():
+            histories[student_id].answers = answers
     return histories
 
 
@@ -116,6 +127,22 @@ def _study_seconds(student_ids: Sequence[int], day: dt.date) -> dict[int, dict[d
         sid: {d: int(per_day.get(d, 0)) for d in days}
         for sid, per_day in found.items()
         if any(per_day.values())
+    }
+
+
+def _answers(student_ids: Sequence[int], day: dt.date, days: int) -> dict[int, list[Answers]]:
+    """Answered and correct questions per day and subject over the last ``days`` calendar days, from
+    the learning summaries (contract C3); nothing for pupils without answers."""
+    try:
+        from tsunagu.learning_summaries.selectors import daily_answers_for
+    except ImportError:  # the learning summaries are not installed
+        return {}
+    since = day - dt.timedelta(days=days - 1)
+    found = daily_answers_for(actor=None, student_ids=list(student_ids), since=since, until=day)
+    return {
+        sid: [Answers(r.day, r.subject_code, r.subject_name, r.answered, r.correct) for r in rows]
+        for sid, rows in found.items()
+        if rows
     }
 
 

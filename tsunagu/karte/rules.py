@@ -11,6 +11,7 @@ new one), a Japanese sentence that states its evidence, and the evidence itself 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +38,17 @@ class Visit:
     complaint: str = ""
 
 
+@dataclass(frozen=True)
+class Answers:
+    """Questions a pupil answered in one subject on one day in the learning apps, and how many right."""
+
+    date: dt.date
+    subject: str  # the subject's code (the insight's key)
+    subject_name: str  # as the sentence names it (算数, 国語 …)
+    answered: int
+    correct: int
+
+
 @dataclass
 class History:
     """One pupil's school days in a window, oldest first: the day's mark kind ("" before the register
@@ -54,6 +66,9 @@ class History:
     #: Study time in seconds per calendar day from the learning apps (every day of the window, 0 when
     #: nothing was done); empty when the pupil's school has no learning data.
     study_seconds: dict[dt.date, int] = field(default_factory=dict)
+    #: Answered and correct questions per day and subject from the learning apps (days with answers
+    #: only); empty when the pupil's school has no learning data.
+    answers: list[Answers] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -84,6 +99,11 @@ class Thresholds:
     study_baseline_days: int = 28  # … calendar days before them
     study_min_active_days: int = 10  # days with some study time in the baseline
     study_drop: float = 0.5  # the recent daily mean at most this share of the baseline's
+    correct_recent_days: int = 21  # calendar days compared with the pupil's own …
+    correct_baseline_days: int = 42  # … calendar days before them
+    correct_min_answers: int = 20  # answered questions needed in each of the two windows
+    correct_drop: float = 0.15  # the recent correct rate at least this much lower (0.15 = 15 points)
+    correct_min_z: float = 2.0  # and at least this many standard errors lower (not a chance wobble)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Thresholds:
@@ -430,6 +450,94 @@ def study_time_drop(history: History, t: Thresholds) -> list[Finding]:
     ]
 
 
+def _span(days: int) -> str:
+    """ "3週" for whole weeks, else "10日" (the windows as the sentence names them)."""
+    return f"{days // 7}週" if days % 7 == 0 else f"{days}日"
+
+
+def _rate_drop(
+    answers: list[Answers], t: Thresholds, recent_start: dt.date, base_start: dt.date
+) -> dict[str, Any] | None:
+    """The evidence of a drop in ``answers`` (one subject, or all pooled), or None when there is none.
+
+    A drop is the recent correct rate at least ``correct_drop`` below the baseline's, each window with
+    ``correct_min_answers`` answers, at least ``correct_min_z`` standard errors of the difference (a
+    pooled two-proportion comparison: with few answers a large gap is still chance), and still a drop
+    without the recent window's worst week (one bad week — a hard unit, a cold — is not a drop)."""
+    recent = [a for a in answers if a.date >= recent_start]
+    base = [a for a in answers if base_start <= a.date < recent_start]
+    n_recent, c_recent = sum(a.answered for a in recent), sum(a.correct for a in recent)
+    n_base, c_base = sum(a.answered for a in base), sum(a.correct for a in base)
+    if n_recent < t.correct_min_answers or n_base < t.correct_min_answers:
+        return None
+    before, now = c_base / n_base, c_recent / n_recent
+    if before - now < t.correct_drop:
+        return None
+    pooled = (c_base + c_recent) / (n_base + n_recent)
+    error = math.sqrt(pooled * (1 - pooled) * (1 / n_base + 1 / n_recent))
+    if error == 0 or (before - now) / error < t.correct_min_z:
+        return None
+    weeks: dict[int, list[int]] = {}
+    for a in recent:
+        week = weeks.setdefault((a.date - recent_start).days // 7, [0, 0])
+        week[0] += a.answered
+        week[1] += a.correct
+    if len(weeks) < 2:
+        return None
+    worst = min(weeks, key=lambda w: weeks[w][1] / weeks[w][0])
+    n_rest, c_rest = n_recent - weeks[worst][0], c_recent - weeks[worst][1]
+    if before - c_rest / n_rest < t.correct_drop:
+        return None
+    return {
+        "before": round(before, 3),
+        "now": round(now, 3),
+        "before_answered": n_base,
+        "now_answered": n_recent,
+        "before_correct": c_base,
+        "now_correct": c_recent,
+        "recent_from": recent_start.isoformat(),
+    }
+
+
+def correct_rate_drop(history: History, t: Thresholds) -> list[Finding]:
+    """正答率の低下: a subject's recent correct rate well below the pupil's own weeks before (per subject,
+    as the karte's 成績(教科) shows it; all subjects pooled only when no single subject has enough
+    answers to tell, so that a pupil who answers a little in many subjects is not missed)."""
+    if not history.answers:
+        return []
+    # The day the rules run for: the study days run up to it, the school days and answers not past it.
+    end = max([*history.study_seconds, *history.school_days[-1:], *(a.date for a in history.answers)])
+    recent_start = end - dt.timedelta(days=t.correct_recent_days - 1)
+    base_start = recent_start - dt.timedelta(days=t.correct_baseline_days)
+    window = [a for a in history.answers if base_start <= a.date <= end and a.answered > 0]
+    by_subject: dict[str, list[Answers]] = {}
+    for a in window:
+        by_subject.setdefault(a.subject, []).append(a)
+    found: list[tuple[str, str, dict[str, Any]]] = []
+    for code, answers in sorted(by_subject.items()):
+        evidence = _rate_drop(answers, t, recent_start, base_start)
+        if evidence is not None:
+            found.append((code, answers[0].subject_name, evidence))
+    if not found and len(by_subject) > 1:
+        evidence = _rate_drop(window, t, recent_start, base_start)
+        if evidence is not None:
+            found.append(("all", "全教科", evidence))
+    return [
+        Finding(
+            rule="correct_rate_drop",
+            key=f"correct_rate_drop:{code}:{recent_start.isoformat()}",
+            sentence=(
+                f"{name}の正答率が下がっています（直近{_span(t.correct_recent_days)} "
+                f"{round(100 * e['now'])}%、それ以前{_span(t.correct_baseline_days)} "
+                f"{round(100 * e['before'])}%、"
+                f"回答 直近{e['now_answered']}問・それ以前{e['before_answered']}問）。"
+            ),
+            evidence={"subject": code, "subject_name": name, **e},
+        )
+        for code, name, e in found
+    ]
+
+
 RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
     streaks,
     yearly_absences,
@@ -440,11 +548,12 @@ RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
     stale_checkins,
     absence_since_home_note,
     study_time_drop,
+    correct_rate_drop,
 ]
 
 #: Rules whose key names the start of a moving window (a drop over "the last days"): found again on a
 #: later day under a new key, they are the same episode (see services.insights_refresh).
-EPISODE_RULES = frozenset({"mood_decline", "lateness_rising", "study_time_drop"})
+EPISODE_RULES = frozenset({"mood_decline", "lateness_rising", "study_time_drop", "correct_rate_drop"})
 
 #: Each rule's name for people (the settings page, the dismissal statistics).
 RULE_NAMES = {
@@ -461,6 +570,7 @@ RULE_NAMES = {
     "stale_checkins": "同じ回答の連続",
     "absence_since_home_note": "家庭のようすの記録のあとの欠席の増加",
     "study_time_drop": "学習時間の減少",
+    "correct_rate_drop": "正答率の低下",
 }
 
 

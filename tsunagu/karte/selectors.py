@@ -549,7 +549,7 @@ RULE_GROUPS = {
     ],
     "mood": ["mood_streak", "mood_decline", "weekday_mood", "stale_checkins"],
     "health": ["weekday_unwell", "morning_visits"],
-    "learning": ["study_time_drop"],
+    "learning": ["study_time_drop", "correct_rate_drop"],
 }
 SUPPRESS_BELOW = 5
 

@@ -16,7 +16,7 @@ from tsunagu.core.scope import system_scope
 from tsunagu.core.views import ensure_visible_after_write
 from tsunagu.karte.history import histories_for
 from tsunagu.karte.models import Insight, InsightSettings, InsightStatus
-from tsunagu.karte.rules import EPISODE_RULES, Thresholds, evaluate
+from tsunagu.karte.rules import EPISODE_RULES, Finding, Thresholds, evaluate
 from tsunagu.org.models import School
 from tsunagu.org.selectors import school_year_on
 from tsunagu.students.models import Enrolment
@@ -46,8 +46,14 @@ def insights_refresh(
         if student_ids is not None:
             enrolled = enrolled.filter(student_id__in=list(student_ids))
         ids = sorted(set(enrolled.values_list("student_id", flat=True)))
-        histories = histories_for(school_id=school.pk, student_ids=ids, day=day, school_year=year)
         thresholds = thresholds_for(school.board_id)
+        histories = histories_for(
+            school_id=school.pk,
+            student_ids=ids,
+            day=day,
+            school_year=year,
+            answer_days=thresholds.correct_recent_days + thresholds.correct_baseline_days,
+        )
         existing: dict[int, dict[str, Insight]] = defaultdict(dict)
         for insight in Insight.objects.filter(student_id__in=ids, school_year=year):
             existing[insight.student_id][insight.rule_key] = insight
@@ -59,7 +65,7 @@ def insights_refresh(
             mine = existing[student_id]
             kept: set[str] = set()
             for key, finding in found.items():
-                insight = mine.get(key) or _same_episode(mine, finding.rule, day)
+                insight = mine.get(key) or _same_episode(mine, finding, day)
                 if insight is None:
                     to_create.append(
                         Insight(
@@ -96,17 +102,27 @@ def insights_refresh(
     return counts
 
 
-def _same_episode(mine: dict[str, Insight], rule: str, day: dt.date) -> Insight | None:
+def _episode(key: str) -> str:
+    """A moving-window key without its window's date: "correct_rate_drop:MA:2026-11-10" →
+    "correct_rate_drop:MA" (the same rule about the same subject is the same episode)."""
+    return key.rsplit(":", 1)[0]
+
+
+def _same_episode(mine: dict[str, Insight], finding: Finding, day: dt.date) -> Insight | None:
     """For a rule whose key moves with its window (a drop measured over the last days), the pupil's
-    insight of that rule still open, followed up or dismissed and seen within the last week: the same
-    episode, so it keeps its owner and its dismissal rather than opening a new insight every day."""
-    if rule not in EPISODE_RULES:
+    insight of that rule (and subject) still open, followed up or dismissed and seen within the last
+    week: the same episode, so it keeps its owner and its dismissal rather than opening a new insight
+    every day."""
+    if finding.rule not in EPISODE_RULES:
         return None
     recent = day - dt.timedelta(days=7)
     candidates = [
         i
         for i in mine.values()
-        if i.rule == rule and i.last_found >= recent and (i.is_active or i.status == InsightStatus.DISMISSED)
+        if i.rule == finding.rule
+        and _episode(i.rule_key) == _episode(finding.key)
+        and i.last_found >= recent
+        and (i.is_active or i.status == InsightStatus.DISMISSED)
     ]
     return max(candidates, key=lambda i: i.last_found, default=None)
 

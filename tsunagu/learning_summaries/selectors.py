@@ -287,6 +287,38 @@ def daily_seconds_for(
     return result
 
 
+@dataclass(frozen=True)
+class DailyAnswers:
+    """A pupil's answered and correct questions in one subject on one day (days with answers only)."""
+
+    day: dt.date
+    subject_code: str
+    subject_name: str
+    answered: int
+    correct: int
+
+
+def daily_answers_for(
+    *, actor: Any, student_ids: list[int], since: dt.date, until: dt.date
+) -> dict[int, list[DailyAnswers]]:
+    """Answered and correct questions per pupil, day and subject (days without answers left out), one
+    query — for the karte's correct-rate rule, which compares a pupil with their own earlier weeks."""
+    result: dict[int, list[DailyAnswers]] = {pk: [] for pk in student_ids}
+    rows = (
+        _narrow(
+            LearningSummary.objects.filter(
+                student_id__in=student_ids, day__gte=since, day__lte=until, answered__gt=0
+            ),
+            actor,
+        )
+        .order_by("day", "subject__order")
+        .values_list("student_id", "day", "subject__code", "subject__name", "answered", "correct")
+    )
+    for student_id, day, code, name, answered, correct in rows:
+        result[student_id].append(DailyAnswers(day, code, name, answered, correct))
+    return result
+
+
 # --- pages ------------------------------------------------------------------------------------------
 
 

@@ -25,7 +25,10 @@ EXPECTED = {
     "mood_decline": "日の心の天気が、それまでの",
     "study_time_drop": "日の学習時間が、それまでの",
     "absence_since_home_note": "の家庭のようすの記録のあと、欠席が増えています（その後",
+    "correct_rate_drop": "の正答率が下がっています（直近3週 ",
 }
+#: Rules on the learning summaries' data (contract C3).
+LEARNING_RULES = ("study_time_drop", "correct_rate_drop")
 
 
 @pytest.fixture
@@ -71,7 +74,8 @@ def test_every_kind_of_insight_is_found_in_4_1_with_its_evidence(room: Homeroom,
     by_rule = {i.rule: i for i in insights}
     expected = dict(EXPECTED)
     if not _has_learning_data(room):
-        del expected["study_time_drop"]  # the learning summaries' demo (C3) has not landed yet
+        for rule in LEARNING_RULES:  # the learning summaries' demo (C3) has not landed yet
+            del expected[rule]
     missing = set(expected) - set(by_rule)
     assert not missing, f"no {missing} among {sorted(by_rule)}"
     board = client_as("teacher").get(f"/karte/homerooms/{room.uuid}/").content.decode()
@@ -123,3 +127,63 @@ def test_a_drop_found_again_under_a_later_window_keeps_its_dismissal(room: Homer
         rows = list(Insight.objects.filter(student=found.student, rule="mood_decline"))
     assert len(rows) == 1
     assert rows[0].status == InsightStatus.DISMISSED and rows[0].last_found == today
+
+
+def test_the_pupil_answering_worse_has_the_correct_rate_insight_on_the_karte(
+    room: Homeroom, client_as
+) -> None:
+    """Story pupil 6 of the learning summaries' demo answers worse over the last three weeks: the
+    insight names the subject, both rates and the answers counted, and the karte shows it."""
+    from tsunagu.karte.demo import story_pupils
+    from tsunagu.learning_summaries.demo import RATE_DROP
+
+    if not _has_learning_data(room):
+        pytest.skip("the learning summaries' demo (C3) has not run")
+    today = timezone.localdate()
+    with system_scope(reason="test finds the story pupil"):
+        pupil = story_pupils(room, today)[RATE_DROP].student
+    found = [i for i in _insights(room) if i.rule == "correct_rate_drop" and i.student_id == pupil.pk]
+    assert found, "no correct-rate insight for story pupil 6"
+    response = client_as("teacher").get(f"/karte/pupils/{pupil.uuid}/")
+    page = response.content.decode()
+    for insight in found:
+        assert "の正答率が下がっています（直近3週 " in insight.sentence
+        assert insight.evidence["before"] - insight.evidence["now"] >= 0.15
+        assert insight.sentence in page
+    others = {i.student_id for i in _insights(room) if i.rule == "correct_rate_drop"} - {pupil.pk}
+    assert not others, "the correct-rate rule fired for a pupil whose answers did not get worse"
+
+
+def test_a_correct_rate_drop_found_again_later_keeps_its_dismissal_per_subject(room: Homeroom) -> None:
+    from tsunagu.karte.services import insights_refresh
+
+    if not _has_learning_data(room):
+        pytest.skip("the learning summaries' demo (C3) has not run")
+    today = timezone.localdate()
+    found = next(i for i in _insights(room) if i.rule == "correct_rate_drop")
+    subject = found.evidence["subject"]
+    with system_scope(reason="test dismisses the insight under an older window, adds another subject's"):
+        Insight.objects.filter(pk=found.pk).update(
+            rule_key=f"correct_rate_drop:{subject}:2000-01-01",
+            status=InsightStatus.DISMISSED,
+            dismissed_reason="単元が難しかった",
+            last_found=today - dt.timedelta(days=1),
+        )
+        other = Insight.objects.create(
+            student=found.student,
+            school=found.school,
+            school_year=found.school_year,
+            rule="correct_rate_drop",
+            rule_key="correct_rate_drop:OTHER:2000-01-01",
+            sentence="…",
+            first_found=today,
+            last_found=today,  # seen later than the dismissed one: a match by rule alone would take it
+        )
+    insights_refresh(school=room.school, day=today, student_ids=[found.student_id])
+    with system_scope(reason="test reads the pupil's correct-rate insights"):
+        found_again = Insight.objects.filter(student=found.student, rule="correct_rate_drop")
+        rows = {i.rule_key: i for i in found_again}
+    mine = rows.pop(f"correct_rate_drop:{subject}:2000-01-01")
+    assert mine.status == InsightStatus.DISMISSED and mine.last_found == today
+    # Another subject's drop is another insight: not taken for this one, and resolved when not seen.
+    assert rows[other.rule_key].status == InsightStatus.RESOLVED

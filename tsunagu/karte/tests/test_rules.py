@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from tsunagu.karte.rules import History, Thresholds, Visit, evaluate
+from tsunagu.karte.rules import Answers, History, Thresholds, Visit, evaluate
 
 T = Thresholds()
 MONDAY = dt.date(2026, 9, 7)
@@ -220,3 +220,101 @@ def test_a_quiet_week_or_a_pupil_who_hardly_used_the_apps_is_no_drop() -> None:
     assert "study_time_drop" not in rules(h)
     h.study_seconds = _study(42, lambda i: 1800 if i % 5 == 0 else 0)  # too few days of study
     assert "study_time_drop" not in rules(h)
+
+
+END = dt.date(2026, 11, 27)  # the last school day of history(): a Friday
+
+
+def _answers(
+    days: int, per_day: Callable[[int], tuple[int, int] | None], subject: tuple[str, str] = ("MA", "算数")
+) -> list[Answers]:
+    """Answers in one subject over ``days`` calendar days up to END: per_day(i) → (answered, correct),
+    day 0 the oldest; None for a day without answers."""
+    found = []
+    for i in range(days):
+        day = per_day(i)
+        if day is not None:
+            found.append(Answers(END - dt.timedelta(days=days - 1 - i), *subject, *day))
+    return found
+
+
+def _falling(i: int) -> tuple[int, int] | None:
+    """Six weeks of 4 answers a day at 3 right, then three weeks at 2 right (75% → 50%)."""
+    return (4, 3) if i < 42 else (4, 2)
+
+
+def test_a_subjects_correct_rate_falling_against_the_pupils_own_weeks() -> None:
+    h = history()
+    h.answers = _answers(63, _falling)
+    found = {f.rule: f for f in evaluate(h, T)}["correct_rate_drop"]
+    assert found.sentence == (
+        "算数の正答率が下がっています（直近3週 50%、それ以前6週 75%、回答 直近84問・それ以前168問）。"
+    )
+    assert found.key == "correct_rate_drop:MA:2026-11-07"
+    assert found.evidence["before_correct"] == 126 and found.evidence["now_correct"] == 42
+
+
+def test_each_subject_is_compared_with_itself_and_named() -> None:
+    h = history()
+    h.answers = _answers(63, _falling) + _answers(63, lambda i: (4, 3), ("JA", "国語"))
+    found = [f for f in evaluate(h, T) if f.rule == "correct_rate_drop"]
+    assert [f.evidence["subject"] for f in found] == ["MA"]  # 国語 held steady
+
+
+def test_too_few_answers_are_no_drop() -> None:
+    h = history()
+    # The same fall, but a question every third day: 7 answers recently, fewer than the 20 asked for.
+    h.answers = _answers(63, lambda i: _falling(i) if i % 3 == 0 else None)
+    h.answers = [Answers(a.date, a.subject, a.subject_name, 1, 1 if a.correct == 3 else 0) for a in h.answers]
+    assert "correct_rate_drop" not in rules(h)
+    assert "correct_rate_drop" in rules(h, Thresholds.from_dict({"correct_min_answers": 5}))
+
+
+def test_a_single_bad_week_or_a_single_bad_day_is_no_drop() -> None:
+    h = history()
+    # Steady at 75%, but the last week went badly (a hard unit, a cold): 1 right of 4.
+    h.answers = _answers(63, lambda i: (4, 1) if i >= 56 else (4, 3))
+    assert "correct_rate_drop" not in rules(h)
+    # One day of 20 answers all wrong in an otherwise steady window.
+    h.answers = _answers(63, lambda i: (20, 0) if i == 50 else (4, 3))
+    assert "correct_rate_drop" not in rules(h)
+
+
+def test_a_drop_within_noise_is_no_drop() -> None:
+    h = history()
+    # 75% → 55% on 20 answers each side: 20 points, but within chance for so few answers.
+    h.answers = [Answers(END - dt.timedelta(days=40 + i), "MA", "算数", 2, 1 + (i < 5)) for i in range(10)]
+    h.answers += [Answers(END - dt.timedelta(days=3 * i), "MA", "算数", 2, 1 + (i < 1)) for i in range(7)]
+    h.answers += [Answers(END - dt.timedelta(days=1), "MA", "算数", 6, 3)]
+    recent = [a for a in h.answers if a.date > END - dt.timedelta(days=21)]
+    assert sum(a.answered for a in recent) == 20 and sum(a.correct for a in recent) == 11
+    assert "correct_rate_drop" not in rules(h)
+    assert "correct_rate_drop" in rules(h, Thresholds.from_dict({"correct_min_z": 1.0}))
+    # A small fall on many answers is significant but too small to speak of: 75% → 70%.
+    h.answers = _answers(63, lambda i: (20, 15) if i < 42 else (20, 14))
+    assert "correct_rate_drop" not in rules(h)
+
+
+def test_answers_spread_thin_over_subjects_are_pooled() -> None:
+    h = history()
+
+    # Three subjects, each with 2 answers every third day (14 recently: too few alone), falling together.
+    def day(i: int) -> tuple[int, int] | None:
+        if i % 3:
+            return None
+        return (2, 1 + (i // 3) % 2) if i < 42 else (2, (i // 3) % 2)
+
+    h.answers = []
+    for code, name in (("MA", "算数"), ("JA", "国語"), ("SC", "理科")):
+        h.answers += _answers(63, day, (code, name))
+    found = [f for f in evaluate(h, T) if f.rule == "correct_rate_drop"]
+    assert [f.key for f in found] == ["correct_rate_drop:all:2026-11-07"]
+    assert found[0].sentence == (
+        "全教科の正答率が下がっています（直近3週 21%、それ以前6週 75%、回答 直近42問・それ以前84問）。"
+    )
+
+
+def test_a_board_can_ask_for_more_answers() -> None:
+    h = history()
+    h.answers = _answers(63, _falling)
+    assert "correct_rate_drop" not in rules(h, Thresholds.from_dict({"correct_min_answers": 100}))

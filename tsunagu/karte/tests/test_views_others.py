@@ -183,6 +183,24 @@ def test_thresholds_are_validated_saved_audited_and_used(client_as) -> None:
     assert any("mood_streak: 3→5" in e.detail["changed"] for e in events)
 
 
+def test_the_correct_rate_thresholds_are_on_the_page_in_japanese_and_saved(client_as) -> None:
+    client = client_as("board")
+    page = client.get("/karte/ward/thresholds/")
+    text = page.content.decode()
+    for label in ("直近として比べる日数（正答率）", "正答率の低下幅の下限", "正答率の低下"):
+        assert label in text, label
+    data = {name: field.initial for name, field in page.context["form"].fields.items()}
+    board = page.context["board"]
+    assert data["correct_recent_days"] == 21 and data["correct_min_answers"] == 20
+    too_short = client.post("/karte/ward/thresholds/", {**data, "correct_recent_days": 7})
+    assert too_short.status_code == 400 and "correct_recent_days" in too_short.context["form"].errors
+    assert not InsightSettings.objects.filter(board=board).exists()
+    done = client.post("/karte/ward/thresholds/", {**data, "correct_min_answers": 40, "correct_drop": 0.2})
+    assert done.status_code == 302
+    assert InsightSettings.objects.get(board=board).values == {"correct_min_answers": 40, "correct_drop": 0.2}
+    assert thresholds_for(board.pk).correct_min_answers == 40
+
+
 # --- the subject teacher's karte -------------------------------------------------------------------------
 
 
