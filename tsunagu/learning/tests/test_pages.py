@@ -216,3 +216,22 @@ def test_the_issuer_comes_from_the_setting(lrs: Lrs, settings: Any) -> None:
     assert lrs.post(statement(actor=ours)).status_code == 200
     matched = XapiAgent.objects.get(ifi=f"account:https://lrs.example-ward.jp|{pupil.uuid}")
     assert matched.status == AgentStatus.MATCHED and matched.student == pupil
+
+
+@pytest.mark.parametrize(
+    ("reason", "japanese"),
+    [
+        ("the agent is a pupil of a school this learning app does not serve", "利用校ではない学校の児童生徒"),
+        ("another learning app keeps a document under this key", "別の学習アプリが保存"),
+        ("statements must be sent as application/json or multipart/mixed", "multipart/mixed で送る"),
+    ],
+)
+def test_refusals_of_schools_served_and_content_types_are_shown_in_japanese(
+    reason: str, japanese: str
+) -> None:
+    from django.utils import translation
+
+    from tsunagu.learning.reasons import reason_display
+
+    with translation.override("ja"):
+        assert japanese in reason_display(reason)

@@ -285,3 +285,85 @@ def test_about_lists_both_versions_in_either_version(v: Lrs) -> None:
     response = v.get("/xapi/about")
     assert response.status_code == 200
     assert set(response.json()["version"]) == {"1.0.3", "2.0.0"}
+
+
+def test_a_single_statement_carries_last_modified_matching_stored(v: Lrs) -> None:
+    """9274.1.1 §4.1.6.1: a single statement's GET has a Last-Modified header equal to its ``stored``
+    (to the second)."""
+    import email.utils
+
+    statement_id = v.post(statement(id=new_id())).json()[0]
+    response = v.get("/xapi/statements", {"statementId": statement_id})
+    stored = response.json()["stored"]
+    modified = email.utils.parsedate_to_datetime(response["Last-Modified"])
+    assert modified.strftime("%Y-%m-%dT%H:%M:%S") == stored[:19]
+
+
+def test_related_agents_and_activities_reach_into_a_substatement(v: Lrs) -> None:
+    """related_agents and related_activities match agents and activities anywhere in the statement,
+    a SubStatement's context included."""
+    sub = {
+        "objectType": "SubStatement",
+        "actor": {"mbox": "mailto:sub-actor@example.jp"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": "https://drill.example.jp/q/sub"},
+        "context": {
+            "instructor": {"mbox": "mailto:sub-sensei@example.jp"},
+            "contextActivities": {"category": [{"id": "https://drill.example.jp/cat/sub"}]},
+        },
+    }
+    body = statement(id=new_id(), object=sub)
+    assert v.post(body).status_code == 200
+    for params in (
+        {"agent": json.dumps({"mbox": "mailto:sub-sensei@example.jp"}), "related_agents": "true"},
+        {"agent": json.dumps({"mbox": "mailto:sub-actor@example.jp"}), "related_agents": "true"},
+        {"activity": "https://drill.example.jp/cat/sub", "related_activities": "true"},
+        {"activity": "https://drill.example.jp/q/sub", "related_activities": "true"},
+    ):
+        ids = [s["id"] for s in v.get("/xapi/statements", params).json()["statements"]]
+        assert ids == [body["id"]], params
+    plain = v.get("/xapi/statements", {"agent": json.dumps({"mbox": "mailto:sub-actor@example.jp"})})
+    assert plain.json()["statements"] == []
+
+
+# --- Communication §1.3 (1.0.3): the alternate request syntax on the other resources -------------------
+
+
+def _alternate(lrs: Lrs, path: str, method: str, form: dict[str, str]) -> Any:
+    fields = {
+        "Authorization": lrs.headers()["HTTP_AUTHORIZATION"],
+        "X-Experience-API-Version": "1.0.3",
+        **form,
+    }
+    return lrs.http.generic(
+        "POST", f"{path}?method={method}", urlencode(fields), content_type="application/x-www-form-urlencoded"
+    )
+
+
+def test_alternate_syntax_reaches_the_document_resources(lrs: Lrs) -> None:
+    """XAPI-00148 / Communication §1.3: every resource takes the alternate syntax in 1.0.3; the
+    document's parameters and its content travel in the form."""
+    key = {"activityId": ACTIVITY, "agent": AGENT, "stateId": "alt"}
+    put = _alternate(lrs, "/xapi/activities/state", "PUT", {**key, "content": '{"page": 7}'})
+    assert put.status_code == 204, put.content
+    got = _alternate(lrs, "/xapi/activities/state", "GET", key)
+    assert got.status_code == 200 and got.json() == {"page": 7}
+    assert _alternate(lrs, "/xapi/activities/state", "DELETE", key).status_code == 204
+    assert lrs.get(state_url(stateId="alt")).status_code == 404
+
+
+def test_a_statement_without_a_content_type_in_the_alternate_form_is_read_as_json(lrs: Lrs) -> None:
+    statement_id = new_id()
+    response = _alternate(
+        lrs, "/xapi/statements", "PUT", {"statementId": statement_id, "content": json.dumps(statement())}
+    )
+    assert response.status_code == 204, response.content
+
+
+def test_attachments_true_answers_multipart_mixed_even_without_attachments(v: Lrs) -> None:
+    """With attachments=true the answer is multipart/mixed, its first part the statement result."""
+    statement_id = v.post(statement(id=new_id())).json()[0]
+    response = v.get("/xapi/statements", {"statementId": statement_id, "attachments": "true"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("multipart/mixed; boundary=")
+    assert statement_id.encode() in response.content
