@@ -80,6 +80,8 @@ FIELD_TEMPLATES = [
     _("must not be more than max"),
     _("%(kind)s is not an object type"),
     _("must be 1.0.x or 2.0.x"),
+    _("a Group authority must be anonymous"),
+    _("a Group authority has exactly two Agents"),
 ]
 
 _PATH = re.compile(r"^(?P<path>[A-Za-z][\w.\[\]]*): (?P<message>.+)$", re.DOTALL)

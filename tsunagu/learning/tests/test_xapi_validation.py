@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 
 ACTIVITY = "https://drill.example.jp/q/1"
 MBOX = {"mbox": "mailto:taro@example.jp"}
+MBOX2 = {"account": {"homePage": "https://oauth.example.jp", "name": "app-1"}}
 
 
 def with_path(path: str, value: Any) -> dict[str, Any]:
@@ -152,6 +153,17 @@ REJECTED = {
     "timestamp_is_iso8601": with_path("timestamp", "30/11/2026 09:00"),
     "timestamp_offset_minus_zero_is_refused": with_path("timestamp", "2026-11-30T09:00:00-00:00"),
     "timestamp_must_be_a_real_date": with_path("timestamp", "2026-02-30T09:00:00Z"),
+    # authority (replaced by the LRS, but checked as sent)
+    "authority_is_an_agent_or_group": with_path("authority", {"name": "nobody"}),
+    "authority_group_is_anonymous": with_path(
+        "authority", {"objectType": "Group", "openid": "https://id.example.jp/g", "member": [MBOX, MBOX2]}
+    ),
+    "authority_group_has_two_members_not_one": with_path(
+        "authority", {"objectType": "Group", "member": [MBOX]}
+    ),
+    "authority_group_has_two_members_not_three": with_path(
+        "authority", {"objectType": "Group", "member": [MBOX, MBOX2, {"mbox": "mailto:c@example.jp"}]}
+    ),
     # attachments
     "attachment_needs_usage_type_display_content_type_length_sha2": with_path(
         "attachments", [{"usageType": "https://a.example.jp/u", "fileUrl": "https://a.example.jp/f"}]
@@ -210,6 +222,10 @@ ACCEPTED = {
             "language": "ja-JP",
             "statement": {"objectType": "StatementRef", "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"},
         },
+    ),
+    "authority_agent": with_path("authority", MBOX),
+    "authority_oauth_application_and_user": with_path(
+        "authority", {"objectType": "Group", "member": [MBOX, MBOX2]}
     ),
     "timestamp_with_offset": with_path("timestamp", "2026-11-30T09:00:00.123+09:00"),
     "timestamp_without_seconds_fraction": with_path("timestamp", "2026-11-30T00:00:00Z"),

@@ -264,6 +264,19 @@ def check_actor(value: Any, path: str) -> dict[str, Any]:
     return check_agent(value, path)
 
 
+def check_authority(value: Any, path: str) -> dict[str, Any]:
+    """An ``authority`` as a client may send it (the LRS replaces it with its own): an Agent, or an
+    anonymous Group of exactly two Agents — the OAuth application and the user (Data §2.4.9,
+    XAPI-00024, XAPI-00098). An identified Group, or a Group of one or three, is 400."""
+    authority = check_actor(value, path)
+    if authority.get("objectType") == "Group":
+        if any(key in authority for key in IFIS):
+            raise _fail(path, "a Group authority must be anonymous")
+        if len(authority.get("member", [])) != 2:
+            raise _fail(f"{path}.member", "a Group authority has exactly two Agents")
+    return authority
+
+
 # --- activities -----------------------------------------------------------------------------------
 
 
@@ -510,7 +523,7 @@ def validate_statement(value: Any, *, version: str, path: str = "statement") -> 
     if "stored" in statement:
         parse_timestamp(statement["stored"], f"{path}.stored")
     if "authority" in statement:
-        check_actor(statement["authority"], f"{path}.authority")
+        check_authority(statement["authority"], f"{path}.authority")
     if "version" in statement and (
         not isinstance(statement["version"], str) or not VERSION_RE.match(statement["version"])
     ):
