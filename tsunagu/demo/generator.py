@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,9 @@ class WardSummary:
     previous_year: SchoolYear
     schools: dict[str, School]
     counts: dict[str, int] = field(default_factory=dict)
+    #: Wall seconds of the ward itself (``"ward"``) and of each app's demo step, by step name: the
+    #: ``seed_city`` benchmark reports them so a slow step is found without a profiler.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -877,6 +881,7 @@ def seed_ward(
         if ward_exists():
             raise RuntimeError("the demo ward is already seeded in this database")
         ensure_reference_data()
+        ward_started = time.perf_counter()
         b = _Builder(scale, seed, today)
         b.school_years()
         b.board_and_schools()
@@ -895,6 +900,7 @@ def seed_ward(
             previous_year=b.previous_year,
             schools=b.schools,
             counts=dict(b.counts),
+            step_seconds={"ward": round(time.perf_counter() - ward_started, 2)},
         )
         if steps:
             ctx = DemoContext(
@@ -907,8 +913,10 @@ def seed_ward(
                 board=b.board,
                 schools=b.schools,
             )
-            for _, step in registered_steps():
+            for name, step in registered_steps():
+                started = time.perf_counter()
                 step(ctx)
+                summary.step_seconds[name] = round(time.perf_counter() - started, 2)
     return summary
 
 

@@ -43,6 +43,7 @@ def seed_city(options: BenchOptions) -> Result:
             "pupils": report["counts"].get("students"),
             "schools": report["counts"].get("schools"),
             "rows": report["counts"],
+            "step_s": report.get("step_seconds", {}),
             "database": report["database"],
             "database_name": database.describe(url),
         },
@@ -85,6 +86,7 @@ def seed_here(scale: str) -> dict[str, Any]:
         "seed_s": seeded - migrated,
         "seed_cpu_s": seeded_cpu - migrated_cpu,
         "counts": summary.counts,
+        "step_seconds": summary.step_seconds,
         "database": connection.vendor,
     }
 
