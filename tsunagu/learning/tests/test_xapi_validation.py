@@ -127,6 +127,10 @@ REJECTED = {
     "result_completion_is_boolean": with_path("result", {"completion": 1}),
     "result_response_is_a_string": with_path("result", {"response": 1}),
     "result_duration_is_iso8601": with_path("result", {"duration": "90 seconds"}),
+    "result_duration_weeks_stand_alone": with_path("result", {"duration": "P4W1D"}),
+    "result_duration_alternative_format_is_refused": with_path(
+        "result", {"duration": "P0001-02-03T04:05:06"}
+    ),
     "result_unknown_property": with_path("result", {"grade": "A"}),
     # context
     "context_registration_is_a_uuid": with_path("context", {"registration": "r1"}),
@@ -152,6 +156,8 @@ REJECTED = {
     # timestamps
     "timestamp_is_iso8601": with_path("timestamp", "30/11/2026 09:00"),
     "timestamp_offset_minus_zero_is_refused": with_path("timestamp", "2026-11-30T09:00:00-00:00"),
+    "timestamp_offset_minus_zero_short_is_refused": with_path("timestamp", "2026-11-30T09:00:00.601-00"),
+    "timestamp_offset_minus_zero_basic_is_refused": with_path("timestamp", "2026-11-30T09:00:00.601-0000"),
     "timestamp_must_be_a_real_date": with_path("timestamp", "2026-02-30T09:00:00Z"),
     # authority (replaced by the LRS, but checked as sent)
     "authority_is_an_agent_or_group": with_path("authority", {"name": "nobody"}),
@@ -227,7 +233,10 @@ ACCEPTED = {
     "authority_oauth_application_and_user": with_path(
         "authority", {"objectType": "Group", "member": [MBOX, MBOX2]}
     ),
+    "durations_of_iso8601_section_4_4_3_2": with_path("result", {"duration": "P3Y1M29DT4H35M59.14S"}),
+    "duration_in_weeks": with_path("result", {"duration": "P4W"}),
     "timestamp_with_offset": with_path("timestamp", "2026-11-30T09:00:00.123+09:00"),
+    "timestamp_rfc3339_with_a_space_for_t": with_path("timestamp", "2026-11-30 09:00:00.601+00:00"),
     "timestamp_without_seconds_fraction": with_path("timestamp", "2026-11-30T00:00:00Z"),
     "language_tag_with_script_and_region": with_path("verb.display", {"zh-Hant-TW": "回答", "und": "x"}),
 }

@@ -26,12 +26,14 @@ SHA2_RE = re.compile(r"^([0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-f
 LANG_RE = re.compile(r"^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z0-9]{1,8})*$")
 MAILTO_RE = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 TIMESTAMP_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
     r"(Z|z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+#: ISO 8601:2004 §4.4.3.2 durations: weeks stand alone (``P4W``; ``P4W1D`` is not a duration).
 DURATION_RE = re.compile(
-    r"^P(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?"
-    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$"
+    r"^P(?:\d+(?:[.,]\d+)?W"
+    r"|(?=\d|T\d)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?D)?"
+    r"(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?)$"
 )
 VERSION_RE = re.compile(r"^(1\.0(\.\d+)?|2\.0(\.\d+)?)$")
 
@@ -167,7 +169,8 @@ def check_extensions(value: Any, path: str) -> dict[str, Any]:
 
 
 def parse_timestamp(value: Any, path: str) -> dt.datetime:
-    """An ISO 8601 date and time; a missing offset means UTC; the offset ``-00:00`` is refused (RFC 3339)."""
+    """An ISO 8601 date and time; a missing offset means UTC; the offset ``-00:00`` is refused (RFC 3339).
+    A space may stand for the ``T`` (RFC 3339 §5.6, accepted by 9274.1.1's timestamps)."""
     if not isinstance(value, str):
         raise _fail(path, "must be an ISO 8601 timestamp string")
     match = TIMESTAMP_RE.match(value)
