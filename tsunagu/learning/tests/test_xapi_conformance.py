@@ -367,3 +367,14 @@ def test_attachments_true_answers_multipart_mixed_even_without_attachments(v: Lr
     assert response.status_code == 200
     assert response["Content-Type"].startswith("multipart/mixed; boundary=")
     assert statement_id.encode() in response.content
+
+
+def test_the_person_carries_the_name_the_lrs_knows_for_the_agent(v: Lrs) -> None:
+    """XAPI-00238/00247: the Person joins what the LRS knows of the agent — its name too, when the
+    request's agent has none — with every property an array."""
+    v.post(statement(id=new_id(), actor={"mbox": "mailto:hanako@example.jp", "name": "花子"}))
+    person = v.get("/xapi/agents", {"agent": json.dumps({"mbox": "mailto:hanako@example.jp"})}).json()
+    assert person == {"objectType": "Person", "name": ["花子"], "mbox": ["mailto:hanako@example.jp"]}
+    sha1 = {"mbox_sha1sum": hashlib.sha1(b"mailto:jiro@example.jp", usedforsecurity=False).hexdigest()}
+    v.post(statement(id=new_id(), actor=sha1))
+    assert v.get("/xapi/agents", {"agent": json.dumps(sha1)}).json()["mbox_sha1sum"] == [sha1["mbox_sha1sum"]]

@@ -189,7 +189,10 @@ def test_agents_refuses_the_person_of_another_schools_pupil(app: Lrs, ward_app: 
         assert "guest@example.jp" not in response.content.decode()
 
 
-def test_agents_answers_an_agent_standing_for_no_pupil_as_given(app: Lrs) -> None:
+def test_agents_answers_an_agent_standing_for_no_pupil_as_given(app: Lrs, ward_app: Lrs) -> None:
+    # Another app told the LRS the quarantined actor's name: not passed on to an app of one school.
+    named = statement(id=new_id(), actor=STRANGER | {"name": "たぶん児童の名前"})
+    assert ward_app.post(named).status_code == 200
     response = app.get("/xapi/agents", {"agent": json.dumps(STRANGER)})
     assert response.status_code == 200
     assert response.json() == {"objectType": "Person", "mbox": ["mailto:guest@example.jp"]}

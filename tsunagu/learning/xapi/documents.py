@@ -225,10 +225,15 @@ def person_view(request: HttpRequest, lrs: LrsRequest) -> HttpResponse:
     if set(params) != {"agent"}:
         raise XapiError(400, "agent (and nothing else) is required")
     agent = _agent_param(params["agent"])
-    check_agent(lrs.client, agent_ifi(agent) or "")
+    # False only for a client serving some schools asking about an agent that stands for no pupil:
+    # it gets the identifiers it asked with, not what other apps told the LRS (a quarantined actor's
+    # name may be a pupil's of another school).
+    known = check_agent(lrs.client, agent_ifi(agent) or "")
     person: dict[str, list[Any]] = {"name": [], "mbox": [], "mbox_sha1sum": [], "openid": [], "account": []}
-    stored = XapiAgent.objects.filter(ifi=agent_ifi(agent)).first()
+    stored = XapiAgent.objects.filter(ifi=agent_ifi(agent)).first() if known else None
     others = [agent]
+    if stored is not None and stored.name:
+        others.append({"name": stored.name})
     if stored is not None and stored.student_id:
         for ifi, name in XapiAgent.objects.filter(student_id=stored.student_id).values_list("ifi", "name"):
             if ifi != stored.ifi:
