@@ -45,6 +45,7 @@ from tsunagu.org.models import (
     StaffMember,
     TeachingAssignment,
     TeachingGroup,
+    Term,
 )
 from tsunagu.roster_sync.profiles import ALL_FILES, ROSTER_FILES, Profile
 from tsunagu.students.models import Enrolment, TeachingGroupMembership
@@ -76,8 +77,12 @@ class Package:
     stamp: bool = False
     #: The files to build (None: the rostering files of the CSV package).
     only: frozenset[str] | None = None
+    #: Each school's 学期 as academicSessions of type ``term`` (the REST provider; optional in CSV).
+    terms: bool = False
     files: dict[str, list[dict[str, str]]] = field(default_factory=lambda: defaultdict(list))
     ids: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: The school of each term session (academicSessions carry no org; ``/schools/{id}/terms`` needs it).
+    session_schools: dict[str, str] = field(default_factory=dict)
 
     @property
     def mode(self) -> str:
@@ -143,6 +148,7 @@ def package_build(
     subject_classes: bool = False,
     files: Collection[str] | None = None,
     stamp: bool = False,
+    terms: bool = False,
 ) -> Package:
     """The package of ``schools`` (already authorised by the caller) for ``school_year``: who is enrolled
     on ``day`` (today, or the year's last day for a past year). ``since`` makes it a delta.
@@ -152,16 +158,22 @@ def package_build(
 
     ``files`` limits the build to those files (``demographics`` is built only when named: the CSV
     package never carries it); builders whose files are not wanted do not run their queries.
-    ``stamp`` sets status and dateLastModified on every row (the REST provider)."""
+    ``stamp`` sets status and dateLastModified on every row (the REST provider). ``terms`` adds each
+    school's 学期 as academicSessions of type ``term`` under the school year (the Japan profiles'
+    portals expect only the ``schoolYear`` session, so the CSV carries them only when asked)."""
     if day is None:
         day = min(timezone.localdate(), school_year.end_date)
     package = Package(
-        profile=profile, delta_since=since, stamp=stamp, only=frozenset(files) if files is not None else None
+        profile=profile,
+        delta_since=since,
+        stamp=stamp,
+        only=frozenset(files) if files is not None else None,
+        terms=terms,
     )
     school_ids = [s.pk for s in schools]
     people = package.wants("users", "roles", "enrollments", "demographics")
     with system_scope(reason=f"OneRoster export of {len(school_ids)} school(s), {school_year.year}年度"):
-        _sessions(package, school_year)
+        _sessions(package, school_year, school_ids)
         if package.wants("orgs"):
             _orgs(package, school_ids)
         homerooms: dict[int, ClassRef] = {}
@@ -177,7 +189,8 @@ def package_build(
     return package
 
 
-def _sessions(package: Package, year: SchoolYear) -> None:
+def _sessions(package: Package, year: SchoolYear, school_ids: list[int]) -> None:
+    """The school year, and with ``package.terms`` each school's 学期 (``term``, parent = the year)."""
     package.add(
         "academicSessions",
         {
@@ -190,6 +203,28 @@ def _sessions(package: Package, year: SchoolYear) -> None:
         },
         year.updated_at,
     )
+    if not package.terms or not package.wants("academicSessions"):
+        return
+    terms = (
+        Term.objects.filter(school_id__in=school_ids, school_year=year)
+        .select_related("school")
+        .order_by("school__mext_code", "number")
+    )
+    for term in terms:
+        package.session_schools[str(term.uuid)] = str(term.school.uuid)
+        package.add(
+            "academicSessions",
+            {
+                "sourcedId": term.uuid,
+                "title": f"{year.year}年度 {term.name}",
+                "type": "term",
+                "startDate": term.start_date.isoformat(),
+                "endDate": term.end_date.isoformat(),
+                "parentSourcedId": year.uuid,
+                "schoolYear": year.year,
+            },
+            term.updated_at,
+        )
 
 
 def _orgs(package: Package, school_ids: list[int]) -> None:

@@ -29,6 +29,14 @@ class ExportForm(forms.Form):
     subject_classes = forms.BooleanField(
         label=_("Include subject classes (teaching groups) with their pupils"), required=False
     )
+    terms = forms.BooleanField(
+        label=_("Include each school's terms (学期) as academicSessions of type term"),
+        required=False,
+        help_text=_(
+            "Off by default: portals built on the Japan Profile expect only the school year. The REST "
+            "provider always offers the terms."
+        ),
+    )
 
     def __init__(self, *args: Any, schools: list[School], ward: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,13 @@ def school_export_oneroster_board(a: RoleAssignment) -> RuleResult:
     return Q(board=a.board_id)
 
 
+@rule(School, actions=["apply_oneroster"], roles=["principal", "office"])
+def school_apply_oneroster_own(a: RoleAssignment) -> RuleResult:
+    """One's own school: apply a compared package's name and class differences to the roster (through
+    the roster's services, which the school's principal and office may use; the board may not)."""
+    return Q(pk=a.school_id)
+
+
 @rule(ApiCall, actions=["view"], roles=["board"])
 def api_call_view_board(a: RoleAssignment) -> RuleResult:
     """Calls of the OneRoster REST provider by the board's learning apps (and calls without valid

@@ -5,8 +5,9 @@ own bulk export of the same schools is built and both are compared by sourcedId:
 who is only in ours, and which fields differ (names, readings, homeroom, grade, 出席番号). Our export
 compared with itself gives no differences (the round-trip test).
 
-Applying differences to our roster is deliberately not automatic: Tsunagu is the roster's source of
-truth, so each difference is a question for the office, answered in the roster pages.
+Nothing is applied here: the comparison is a report. Where the package is right, the office applies
+its name and class differences in one step on the same page (``apply.py``), or corrects the roster in
+the roster pages.
 """
 
 from __future__ import annotations
@@ -91,6 +92,13 @@ def package_reconcile(
         return ReconcileReport(problems=problems)
     theirs = read_package(data).files
     ours = package_build(schools=schools, school_year=school_year, profile=profile, day=day).files
+    return compare_files(ours=ours, theirs=theirs, profile=profile)
+
+
+def compare_files(
+    *, ours: dict[str, list[dict[str, str]]], theirs: dict[str, list[dict[str, str]]], profile: Profile
+) -> ReconcileReport:
+    """The differences between two packages' rows (ours: our export; theirs: the other system's)."""
     report = ReconcileReport()
     roll = profile.roll_number_column
     for file, (columns, label_column) in COMPARED.items():

@@ -252,8 +252,8 @@ def _sessions_under(data: Dataset, pid: str) -> set[str]:
 
 
 def _terms_of_school(data: Dataset, pid: str) -> set[str]:
-    # Our terms are the ward's school years' (no per-school sessions yet): every term is every school's.
-    return {r["sourcedId"] for r in data.records("academicSessions")}
+    """The school's 学期 (each school sets its own terms under the ward's school year)."""
+    return {term for term, school in data.session_schools.items() if school == pid}
 
 
 ENR = frozenset({"enrollments"})
@@ -326,8 +326,11 @@ class Dataset:
         self, *, schools: list[School], year: SchoolYear, files: frozenset[str], base_url: str
     ) -> None:
         self.base_url = base_url
-        package = package_build(schools=schools, school_year=year, profile=PROFILE, files=files, stamp=True)
+        package = package_build(
+            schools=schools, school_year=year, profile=PROFILE, files=files, stamp=True, terms=True
+        )
         self.rows: dict[str, list[dict[str, str]]] = {f: package.files.get(f, []) for f in files}
+        self.session_schools = package.session_schools
         self._records: dict[str, list[Record]] = {}
 
     def records(self, file: str) -> list[Record]:
@@ -336,6 +339,8 @@ class Dataset:
             self._records[file] = [self._convert(file, row) for row in self.rows.get(file, [])]
             if file == "orgs":
                 self._children()
+            if file == "academicSessions":
+                self._session_children()
             if file == "users":
                 self._roles()
         return self._records[file]
@@ -430,6 +435,14 @@ class Dataset:
             parent = by_id.get(_ref_id(org["parent"]))
             if parent is not None:
                 parent["children"].append(ref("org", org["sourcedId"], self.base_url))
+
+    def _session_children(self) -> None:
+        """A school year lists its terms as children (and each term names the year as its parent)."""
+        by_id = {r["sourcedId"]: r for r in self._records["academicSessions"]}
+        for session in self._records["academicSessions"]:
+            parent = by_id.get(_ref_id(session["parent"]))
+            if parent is not None:
+                parent["children"].append(ref("academicSession", session["sourcedId"], self.base_url))
 
     def _roles(self) -> None:
         roles: dict[str, list[Record]] = defaultdict(list)

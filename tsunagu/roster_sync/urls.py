@@ -8,4 +8,5 @@ app_name = "roster_sync"
 urlpatterns = [
     path("", views.export_page, name="export"),
     path("check/", views.check_package, name="check"),
+    path("check/apply/", views.apply_package, name="apply"),
 ]

@@ -25,6 +25,7 @@ YEAR_TITLE = re.compile(r"^(\d{4})年度")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BOOLEAN_COLUMNS = {"enabledUser", "primary", "metadata.jp.specialNeeds"}
 ENROLLMENT_ROLES = {"student", "teacher", "administrator", "guardian"}
+SESSION_TYPES = {"schoolYear", "term", "semester", "gradingPeriod"}
 
 #: (file, column) → file its value(s) must name; ``termSourcedIds`` may list several.
 REFERENCES: list[tuple[str, str, str]] = [
@@ -132,6 +133,7 @@ def validate_package(data: bytes, profile: Profile) -> list[Problem]:
             ids[name][sourced_id] = row
     if all(modes.get(n) == "bulk" for n in files if n in ROSTER_FILES):
         problems += _check_references(files, ids)
+        problems += _check_sessions(files, ids)
     problems += _check_users(files)
     return problems
 
@@ -207,6 +209,18 @@ def _check_row(name: str, line: int, row: dict[str, str], mode: str) -> list[Pro
             problem("title", _("A school year is titled YYYY年度 and matches schoolYear."))
         elif row.get("startDate") != f"{year}-04-01" or row.get("endDate") != f"{int(year) + 1}-03-31":
             problem("startDate", _("A school year runs from 1 April to 31 March."))
+    if name == "academicSessions":
+        kind = row.get("type")
+        if kind not in SESSION_TYPES:
+            problem("type", _("Must be schoolYear, term, semester or gradingPeriod."))
+        elif kind != "schoolYear":
+            match = YEAR_TITLE.match(row.get("title", ""))
+            if not match or match.group(1) != row.get("schoolYear", ""):
+                problem("title", _("A term's title begins with its school year (YYYY年度)."))
+            if not row.get("parentSourcedId"):
+                problem("parentSourcedId", _("A term names the school year it belongs to."))
+            if row.get("startDate", "") > row.get("endDate", ""):
+                problem("endDate", _("The end date is before the start date."))
     if name == "orgs":
         kind, identifier = row.get("type"), row.get("identifier", "")
         if kind == "district":
@@ -254,6 +268,47 @@ def _check_references(
                             _("%(id)s is not in %(target)s.csv.") % {"id": value, "target": target},
                         )
                     )
+    return out
+
+
+def _check_sessions(
+    files: dict[str, list[dict[str, str]]], ids: dict[str, dict[str, dict[str, str]]]
+) -> list[Problem]:
+    """A term (or semester, grading period) lies within its parent session and shares its school year;
+    a term's parent is a school year (the 学期 of a school under the ward's 年度)."""
+    out = []
+    sessions = ids["academicSessions"]
+    for line, row in enumerate(files.get("academicSessions", []), start=2):
+        if row.get("type") == "schoolYear" or row.get("parentSourcedId", "") not in sessions:
+            continue
+        parent = sessions[row["parentSourcedId"]]
+        if row.get("type") == "term" and parent.get("type") != "schoolYear":
+            out.append(
+                Problem("academicSessions", line, "parentSourcedId", _("A term's parent is a school year."))
+            )
+        if row.get("schoolYear") != parent.get("schoolYear"):
+            out.append(
+                Problem(
+                    "academicSessions",
+                    line,
+                    "schoolYear",
+                    _("Must be the school year of the parent session."),
+                )
+            )
+        if (
+            not parent.get("startDate", "")
+            <= row.get("startDate", "")
+            <= row.get("endDate", "")
+            <= parent.get("endDate", "")
+        ):
+            out.append(
+                Problem(
+                    "academicSessions",
+                    line,
+                    "startDate",
+                    _("The dates must lie within the parent session's."),
+                )
+            )
     return out
 
 

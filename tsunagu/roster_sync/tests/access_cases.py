@@ -36,6 +36,8 @@ def _school_class(places: Places) -> dict[str, Any]:
 CASES: list[Case] = [
     Case("roster_sync:export", "the page", expect(403, **EXPORTERS)),
     Case("roster_sync:check", "no file", expect(403, principal=400, office=400, board=400), method="post"),
+    # Applying differences: the school's principal and office only (the board compares, never applies).
+    Case("roster_sync:apply", "no package", expect(403, principal=400, office=400), method="post"),
     # The REST provider: API, no session role.
     Case("oneroster:token", "post without client credentials", MACHINE_ONLY, method="post"),
     Case("oneroster:openapi", "open", expect(200, anonymous=200)),

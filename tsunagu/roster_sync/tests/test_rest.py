@@ -31,7 +31,7 @@ def _csv(schools: list[School] | None = None) -> dict[str, list[dict[str, str]]]
     with system_scope(reason="test reads the ward's schools"):
         year = SchoolYear.objects.get(start_date__lte=today, end_date__gte=today)
         chosen = schools or list(School.objects.order_by("mext_code"))
-    return dict(package_build(schools=chosen, school_year=year, profile=JP_K12_V10).files)
+    return dict(package_build(schools=chosen, school_year=year, profile=JP_K12_V10, terms=True).files)
 
 
 def _all(app: App, path: str, token: str, key: str) -> list[dict[str, Any]]:
