@@ -35,6 +35,19 @@ class Permission(models.TextChoices):
     STATEMENTS_READ = "statements/read", _("Read all statements")
     STATE = "state", _("Read and write the State resource")
     PROFILE = "profile", _("Read and write activity and agent profiles")
+    # The OneRoster REST provider's scopes (roster_sync.oauth), granted per app by the board.
+    ONEROSTER_CORE = (
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-core.readonly",
+        _("OneRoster: read the roster (roster-core)"),
+    )
+    ONEROSTER = (
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly",
+        _("OneRoster: read the roster, nested operations too (roster)"),
+    )
+    ONEROSTER_DEMOGRAPHICS = (
+        "https://purl.imsglobal.org/spec/or/v1p2/scope/roster-demographics.readonly",
+        _("OneRoster: pupils' birth dates and sex (roster-demographics)"),
+    )
 
 
 class LearningClient(PublicModel):

@@ -7,9 +7,11 @@ were issued (``rotated_at``) and the granted scopes, under a salt of their own, 
 call re-reads the client, so a revoked client (``active`` false) or rotated credentials (a newer
 ``rotated_at``) stop its tokens at once, with no token table and no migration in the registry.
 
-What a client may obtain: the OneRoster scope URIs its registry permissions list, if any (the registry
-has no field for them yet, see decision 0016); otherwise by its kind, a 学習eポータル the full rostering
-read scope and a learning app the core one. Demographics (birth date, sex) only when listed explicitly.
+What a client may obtain: the OneRoster scopes the board granted it in the registry (the three scopes are
+``learning.Permission`` values, ticked one by one on the app's page). An app granted none of them (one
+registered before the registry offered them) keeps the default of its kind, so it is not cut off: a
+学習eポータル the full rostering read scope, a learning app the core one. Demographics (birth date, sex)
+only when granted explicitly.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from urllib.parse import unquote_plus
 from django.core import signing
 
 from tsunagu.learning import credentials
-from tsunagu.learning.models import ClientKind, LearningClient
+from tsunagu.learning.models import ClientKind, LearningClient, Permission
 
 SCOPE_PREFIX = "https://purl.imsglobal.org/spec/or/v1p2/scope/"
-ROSTER_CORE = SCOPE_PREFIX + "roster-core.readonly"
-ROSTER = SCOPE_PREFIX + "roster.readonly"
-DEMOGRAPHICS = SCOPE_PREFIX + "roster-demographics.readonly"
+#: The scopes are the registry's permissions, so the board grants them app by app.
+ROSTER_CORE = Permission.ONEROSTER_CORE.value
+ROSTER = Permission.ONEROSTER.value
+DEMOGRAPHICS = Permission.ONEROSTER_DEMOGRAPHICS.value
 SCOPES: tuple[str, ...] = (ROSTER_CORE, ROSTER, DEMOGRAPHICS)
 
 #: Short codes of the scopes inside a token (keeps tokens short).

@@ -45,8 +45,7 @@ class App:
 def register(ward: Any) -> Callable[..., App]:
     """``register(kind="portal", schools=[...], scopes=[...])``: a learning app of the ward's board.
 
-    ``scopes`` stores OneRoster scopes in the registry's permissions (what the registry will hold once
-    it has a field for them; the service accepts only xAPI permissions today)."""
+    ``scopes``: the OneRoster scopes the board grants the app in the registry (its permissions)."""
 
     def make(
         *, kind: str = "portal", schools: list[Any] | None = None, scopes: list[str] | None = None
@@ -58,11 +57,8 @@ def register(ward: Any) -> Callable[..., App]:
             kind=kind,
             all_schools=schools is None,
             schools=schools or [],
-            permissions=[],
+            permissions=scopes or [],
         )
-        if scopes is not None:
-            LearningClient.objects.filter(pk=client.pk).update(permissions=scopes)
-            client.refresh_from_db()
         return App(client=client, secret=secret, http=Client())
 
     return make

@@ -4,11 +4,13 @@ rotated."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from tsunagu.learning.services import client_revoke, client_rotate
 from tsunagu.roster_sync import oauth
@@ -186,3 +188,36 @@ def test_the_board_sees_the_calls_per_app_and_day_and_others_see_none(portal: Ap
     )
     assert any(row.client_id is None and row.refused >= 1 for row in board)
     assert api_calls_per_day(actor=User.objects.get(username="teacher"), since=since) == []
+
+
+def test_the_board_grants_the_oneroster_scopes_one_by_one_on_the_apps_page(client_as: Any, ward: Any) -> None:
+    """The registry's form lists the three scopes; an app gets exactly those ticked."""
+    from tsunagu.learning.models import LearningClient
+
+    page = client_as("board").get("/learning/apps/new/")
+    assert oauth.DEMOGRAPHICS in page.content.decode()
+    response = client_as("board").post(
+        "/learning/apps/new/",
+        {
+            "name": "名簿だけのアプリ",
+            "kind": "portal",
+            "all_schools": "on",
+            "permissions": ["statements/write", oauth.ROSTER_CORE],
+        },
+    )
+    assert response.status_code == 200
+    client = LearningClient.objects.get(name="名簿だけのアプリ")
+    match = re.search(r'data-testid="secret">([^<]+)<', response.content.decode())
+    assert match is not None
+    assert oauth.allowed_scopes(client) == {oauth.ROSTER_CORE}  # a portal, yet only what was ticked
+
+    def token(scope: str) -> Any:
+        return Client().post(
+            TOKEN_URL,
+            {"grant_type": "client_credentials", "scope": scope},
+            HTTP_AUTHORIZATION=basic(client.key, match.group(1)),
+        )
+
+    assert token(oauth.ROSTER_CORE).status_code == 200
+    assert token(oauth.ROSTER).json()["error"] == "invalid_scope"
+    assert token(oauth.DEMOGRAPHICS).json()["error"] == "invalid_scope"
