@@ -1,7 +1,10 @@
 """Demo data of the daily health check-in: answers of every class on the last school days.
 
 Most pupils answer 晴れ or くもり with now and then a symptom; younger pupils' answers are entered by
-their teacher; a few are absent. In さくら小 4年1組 (the cast teacher's class) four pupils tell a
+their teacher. Pupils away that day answer nothing and see no nurse: both steps run after the
+attendance demo's register (steps 50–51) and skip a pupil the register marks absent, suspended, in
+mourning or at the support centre, a class closed that day, and a pupil whose guardian reported an
+absence this morning. In さくら小 4年1組 (the cast teacher's class) four pupils tell a
 story the summary should catch (issue 4 §7): one with stomach aches in the mornings, one unwell on
 Mondays, one whose mood declines over three weeks, and one who always answers 晴れ. Talk requests are
 mostly acknowledged; today one waits for the class teacher and an older one nobody answered has been
@@ -22,6 +25,17 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tsunagu.accounts.models import RoleAssignment
+from tsunagu.attendance.models import (
+    MARK_CATEGORY,
+    AbsenceReport,
+    AttendanceMark,
+    Category,
+    Closure,
+    ClosureScope,
+    Mark,
+    ReportKind,
+    ReportStatus,
+)
 from tsunagu.demo.steps import DemoContext, demo_step
 from tsunagu.health.models import CheckInSession, HealthCheckIn, Mood, Period, Source, Symptom, TalkRequest
 from tsunagu.org.models import DayKind, Homeroom, SchoolDay
@@ -65,6 +79,45 @@ def _school_days(ctx: DemoContext, count: int) -> dict[int, list[dt.date]]:
         if len(days[school_id]) < count:
             days[school_id].append(day)
     return {school_id: sorted(found) for school_id, found in days.items()}
+
+
+#: Marks of a pupil who was not in class that morning (absent, suspended, mourning, the support centre).
+AWAY = frozenset(k for k, c in MARK_CATEGORY.items() if c != Category.PRESENT) | {Mark.DEEMED_PRESENT}
+
+
+def _away(ctx: DemoContext, enrolments: list[Any], first: dt.date) -> set[tuple[int, dt.date]]:
+    """(pupil, day) from ``first`` to today on which the pupil was not at school: the register's marks
+    of a whole day away, the days their class, grade or school was closed, and today's absence reports
+    from guardians (today's register is not taken yet). Three queries."""
+    ids = [e.student_id for e in enrolments]
+    away = set(
+        AttendanceMark.objects.filter(student_id__in=ids, date__gte=first, date__lte=ctx.today, kind__in=AWAY)
+        .values_list("student_id", "date")
+        .iterator()
+    )
+    away |= set(
+        AbsenceReport.objects.filter(student_id__in=ids, date=ctx.today, kind=ReportKind.ABSENCE)
+        .exclude(status=ReportStatus.WITHDRAWN)
+        .values_list("student_id", "date")
+    )
+    for closure in Closure.objects.filter(
+        school_year=ctx.school_year, end_date__gte=first, start_date__lte=ctx.today
+    ):
+        closed = [
+            e
+            for e in enrolments
+            if e.school_id == closure.school_id
+            and (
+                closure.scope == ClosureScope.SCHOOL
+                or (closure.scope == ClosureScope.GRADE and e.grade_level_id == closure.grade_level_id)
+                or (closure.scope == ClosureScope.HOMEROOM and e.homeroom_id == closure.homeroom_id)
+            )
+        ]
+        day = max(first, closure.start_date)
+        while day <= min(ctx.today, closure.end_date):
+            away |= {(e.student_id, day) for e in closed}
+            day += dt.timedelta(days=1)
+    return away
 
 
 def _story_pupils(ctx: DemoContext, enrolments: list[Any]) -> dict[int, str]:
@@ -125,9 +178,10 @@ def _talk_state(ctx: DemoContext, day: dt.date, story: str | None) -> str:
     return "acknowledged" if ctx.rng.random() < 0.9 else "escalated_then_seen"
 
 
-@demo_step(order=40)
+@demo_step(order=52)
 def health_check_ins(ctx: DemoContext) -> None:
-    """Morning check-ins of every class for the last school days (see the module docstring)."""
+    """Morning check-ins of every class for the last school days (see the module docstring); after the
+    register, so that nobody the register marks absent answers."""
     count = DAYS_BY_SCALE.get(ctx.scale, 10)
     days_by_school = _school_days(ctx, count)
     if not days_by_school:
@@ -153,12 +207,13 @@ def health_check_ins(ctx: DemoContext) -> None:
             helpers[a.school_id].append((a.user_id, a.role))
     stories = _story_pupils(ctx, enrolments)
     today = ctx.today
+    away = _away(ctx, enrolments, min(min(d) for d in days_by_school.values() if d))
 
     sessions: dict[tuple[int, dt.date], CheckInSession] = {}
     for e in enrolments:
         for day in days_by_school.get(e.school_id, []):
             key = (e.homeroom_id, day)
-            if key not in sessions:
+            if key not in sessions and (e.student_id, day) not in away:
                 sessions[key] = CheckInSession(
                     school_id=e.school_id, homeroom_id=e.homeroom_id, date=day, period=Period.MORNING
                 )
@@ -173,23 +228,14 @@ def health_check_ins(ctx: DemoContext) -> None:
         is_cast_pupil = e.student.user_id is not None and e.student.user.username == "student"
         teacher = teachers.get(e.homeroom_id)
         for index, day in enumerate(school_days):
-            if day < e.start_date or (e.end_date and day > e.end_date):
+            if day < e.start_date or (e.end_date and day > e.end_date) or (e.student_id, day) in away:
                 continue
             if day == today and (is_cast_pupil or (story is None and ctx.rng.random() < 0.3)):
                 continue  # not answered yet this morning
             mood, symptoms = _answer(ctx, story, day, index, len(school_days))
-            absent = story is None and ctx.rng.random() < 0.03
             younger = e.grade_level.stage == "P" and e.grade_level.number == 1
-            source = Source.TEACHER if absent or younger else Source.PUPIL
-            comment = ""
-            if absent:
-                mood, symptoms, comment = (
-                    "",
-                    [ctx.rng.choice([Symptom.FEVER, Symptom.COUGH])],
-                    "欠席（保護者より連絡）",
-                )
-            elif ctx.rng.random() < 0.02:
-                comment = ctx.rng.choice(COMMENTS)
+            source = Source.TEACHER if younger else Source.PUPIL
+            comment = ctx.rng.choice(COMMENTS) if ctx.rng.random() < 0.02 else ""
             seen = day < today
             check_ins.append(
                 HealthCheckIn(
@@ -304,12 +350,13 @@ def _visit(ctx: DemoContext, e: Any, day: dt.date, story: str | None) -> dict[st
     }
 
 
-@demo_step(order=41)
+@demo_step(order=53)
 def health_nurse_visits(ctx: DemoContext) -> None:
     """A school year of nurse-office visits to date (more in June and winter, injuries at lunch break on
     the playground, the stomach-ache pupil of さくら小 4年1組 on many mornings) and the nurse's daily
     logs with weather for the past school days. Today's visits carry unread notices for the class
-    teachers; early leaves of past days are in the register's hands already, so they are not written."""
+    teachers; early leaves of past days are in the register's hands already, so they are not written.
+    Nobody visits on a day the register has them away (after the register, like the check-ins)."""
     from tsunagu.health.models import HealthNotice, NurseDailyLog, NurseVisit
 
     days_by_school = _school_days(ctx, VISIT_DAYS_BY_SCALE.get(ctx.scale, 60))
@@ -323,6 +370,7 @@ def health_nurse_visits(ctx: DemoContext) -> None:
         .order_by("school_id", "homeroom_id", "roll_number", "student_id")
     )
     stories = _story_pupils(ctx, enrolments)
+    away = _away(ctx, enrolments, min(min(d) for d in days_by_school.values() if d))
     nurses = {
         a.school_id: a.user_id
         for a in RoleAssignment.objects.filter(role="nurse", school_year=ctx.school_year).order_by("pk")
@@ -344,7 +392,7 @@ def health_nurse_visits(ctx: DemoContext) -> None:
             chosen: list[tuple[Any, str | None]] = [(rng.choice(pupils), None) for _ in range(count)]
             chosen += [(e, "stomach_mornings") for e in story_pupils if rng.random() < 0.35]
             for e, story in chosen:
-                if day < e.start_date or (e.end_date and day > e.end_date):
+                if day < e.start_date or (e.end_date and day > e.end_date) or (e.student_id, day) in away:
                     continue
                 visits.append(
                     NurseVisit(

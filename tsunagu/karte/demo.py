@@ -11,7 +11,9 @@ the other apps' services and as the class teacher would have:
 
 * morning check-ins on the school days before the health demo's, for index 1 (Mondays: 雨 and a
   headache or tiredness; other days fine), index 2 (a steady 晴れ/くもり baseline the decline is
-  measured against) and index 3 (晴れ every day: flagged as possibly unreliable);
+  measured against) and index 3 (晴れ every day: flagged as possibly unreliable) — never a mood on a
+  day the register has the pupil away (index 1's absent Mondays carry only the symptoms the guardian
+  phoned in, as a teacher enters them; suspended or excused days have no check-in at all);
 * for index 5, some illness absences before the guardian's 家庭のようす note taken back (those
   without a guardian's report first), so that the pupil was rarely away before it and is absent
   more often since — still approaching the 30-day threshold, as the attendance demo tells.
@@ -28,7 +30,7 @@ import random
 from typing import Any
 
 from tsunagu.accounts.models import RoleAssignment, User
-from tsunagu.attendance.models import AbsenceReport, AttendanceMark, Closure
+from tsunagu.attendance.models import AbsenceReport, AttendanceMark, Closure, Mark
 from tsunagu.attendance.services import marks_remove
 from tsunagu.demo.steps import DemoContext, demo_step
 from tsunagu.health.models import HealthCheckIn, Mood, Period, Symptom
@@ -39,6 +41,8 @@ from tsunagu.observations.models import Area, SharedTopic
 from tsunagu.org.models import DayKind, Homeroom, SchoolDay
 from tsunagu.students.models import Enrolment
 
+#: Marks of a pupil in class that morning (a late pupil still answers; 出席扱い means elsewhere).
+PRESENT_KINDS = (Mark.PRESENT, Mark.LATE, Mark.EARLY_LEAVE)
 #: School days of check-ins written before the health demo's (the Monday pattern looks at 8 weeks).
 EXTRA_DAYS = 35
 #: The absence rate after the note must be this many times the rate before (the rule asks for 2).
@@ -103,17 +107,21 @@ def _earlier_check_ins(ctx: DemoContext, room: Homeroom, teacher: Any, pupils: d
         .values_list("date", flat=True)[:EXTRA_DAYS]
     )
     days = [d for d in sorted(days) if not any(a <= d <= b for a, b in closed)]
-    absent = set(
-        AttendanceMark.objects.filter(student_id__in=ids, date__in=days, kind__in=ABSENT).values_list(
-            "student_id", "date"
-        )
+    marks = dict(
+        ((student_id, date), kind)
+        for student_id, date, kind in AttendanceMark.objects.filter(student_id__in=ids, date__in=days)
+        .exclude(kind__in=PRESENT_KINDS)
+        .values_list("student_id", "date", "kind")
     )
+    absent = {key for key, kind in marks.items() if kind in ABSENT}
     written = 0
     for day in days:
         entries = []
         for index, e in pupils.items():
             if (e.student_id, day) in answered or day < e.start_date:
                 continue
+            if (e.student_id, day) in marks and (e.student_id, day) not in absent:
+                continue  # suspended, mourning, at the support centre: nobody answers for them
             entry = _answer(rng, index, day, (e.student_id, day) in absent)
             if entry is not None:
                 entry.student_id = e.student_id

@@ -62,12 +62,16 @@ def test_the_class_of_the_cast_tells_its_stories(ward: Any, places: CastPlaces) 
         sessions = CheckInSession.objects.filter(homeroom=places.homeroom).order_by("date")
         assert [s.date for s in sessions] == days
         rows = list(HealthCheckIn.objects.filter(session__homeroom=places.homeroom).select_related("session"))
+        away = _away_days()
     by_pupil: dict[int, list[HealthCheckIn]] = {}
     for row in rows:
         by_pupil.setdefault(row.student_id, []).append(row)
+    # Always 晴れ, on every day at school (a day the register has the pupil away has no answer).
     assert any(
-        all(r.mood == Mood.SUNNY for r in answers) and len(answers) == len(days)
-        for answers in by_pupil.values()
+        all(r.mood == Mood.SUNNY for r in answers)
+        and len(answers) == len([d for d in days if (pupil, d) not in away])
+        and len(answers) >= len(days) - 2
+        for pupil, answers in by_pupil.items()
     )
     assert any(all(Symptom.STOMACH_ACHE in r.symptoms for r in answers) for answers in by_pupil.values())
     # The cast pupil has not answered today, so the demo can start with them.
@@ -143,3 +147,57 @@ def test_the_visit_step_seeds_a_year_with_its_patterns(ward: Any, places: CastPl
         by_pupil[v.student_id] = by_pupil.get(v.student_id, 0) + 1
     assert max(by_pupil.values()) >= 10  # one pupil on many mornings
     assert logs and all(log.date < ctx.today and log.weather for log in logs)
+
+
+def _away_days() -> set[tuple[int, dt.date]]:
+    """(pupil, day) the register marks as a whole day away (absent, suspended, mourning …), and today's
+    absences guardians reported (today's register is not taken yet)."""
+    from tsunagu.attendance.models import AbsenceReport, AttendanceMark, ReportKind, ReportStatus
+
+    marked = set(AttendanceMark.objects.filter(kind__in=demo.AWAY).values_list("student_id", "date"))
+    reported = (
+        AbsenceReport.objects.filter(date=timezone.localdate(), kind=ReportKind.ABSENCE)
+        .exclude(status=ReportStatus.WITHDRAWN)
+        .values_list("student_id", "date")
+    )
+    return marked | set(reported)
+
+
+def test_no_pupil_the_register_marks_absent_has_a_mood_that_day(ward: Any) -> None:
+    """On the seeded ward, as the class board shows it: a pupil is never both 欠席 and 晴れ."""
+    with system_scope(reason="test compares the register with the check-ins"):
+        away = _away_days()
+        with_mood = set(HealthCheckIn.objects.exclude(mood="").values_list("student_id", "session__date"))
+    assert away, "the register has no absences to compare with"
+    assert not away & with_mood
+
+
+def test_the_steps_skip_pupils_away_that_day(ward: Any) -> None:
+    """Run again after the register: no check-in and no nurse visit on a day the pupil was away."""
+    from tsunagu.health.models import HealthNotice, NurseDailyLog, NurseVisit
+
+    days = _run(ward)
+    with system_scope(reason="test reruns the visit step and compares with the register"):
+        for model in (HealthNotice, NurseVisit, NurseDailyLog):
+            model.objects.all()._raw_delete(using="default")
+        demo.health_nurse_visits(_ctx(ward))
+        away = _away_days()
+        answered = set(HealthCheckIn.objects.values_list("student_id", "session__date"))
+        visited = set(NurseVisit.objects.values_list("student_id", "date"))
+    recent_away = {(pupil, day) for pupil, day in away if day in days}
+    assert recent_away, "nobody was away on the check-in days"
+    assert not recent_away & answered
+    assert not away & visited
+
+
+def _ctx(ward: Any) -> DemoContext:
+    return DemoContext(
+        scale="tiny",
+        seed=1,
+        rng=random.Random(1),
+        today=timezone.localdate(),
+        school_year=ward.school_year,
+        previous_year=ward.previous_year,
+        board=ward.board,
+        schools=ward.schools,
+    )
