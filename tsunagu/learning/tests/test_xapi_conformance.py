@@ -378,3 +378,43 @@ def test_the_person_carries_the_name_the_lrs_knows_for_the_agent(v: Lrs) -> None
     sha1 = {"mbox_sha1sum": hashlib.sha1(b"mailto:jiro@example.jp", usedforsecurity=False).hexdigest()}
     v.post(statement(id=new_id(), actor=sha1))
     assert v.get("/xapi/agents", {"agent": json.dumps(sha1)}).json()["mbox_sha1sum"] == [sha1["mbox_sha1sum"]]
+
+
+def test_format_ids_keeps_an_activitys_id_and_a_verbs_id_only(v: Lrs) -> None:
+    """XAPI-00171: ``ids`` — only identifiers of Agents, Groups, Activities (the id alone) and Verbs."""
+    sub = {
+        "objectType": "SubStatement",
+        "actor": {"objectType": "Group", "mbox": "mailto:han@example.jp", "name": "班"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"ja": "回答した"}},
+        "object": {"objectType": "Activity", "id": ACTIVITY, "definition": {"name": {"ja": "問1"}}},
+    }
+    statement_id = v.post(statement(id=new_id(), object=sub)).json()[0]
+    got = v.get("/xapi/statements", {"statementId": statement_id, "format": "ids"}).json()
+    assert got["verb"] == {"id": "http://adlnet.gov/expapi/verbs/answered"}
+    assert got["object"]["object"] == {"id": ACTIVITY}
+    assert got["object"]["actor"] == {"objectType": "Group", "mbox": "mailto:han@example.jp"}
+    assert got["object"]["verb"] == {"id": "http://adlnet.gov/expapi/verbs/answered"}
+
+
+def test_format_canonical_gives_the_lrs_canonical_definition_in_one_language(v: Lrs) -> None:
+    """XAPI-00169/00172: ``canonical`` — the Activity with the LRS's canonical definition (the latest
+    received), also in context activities and a SubStatement, each language map in the best language
+    of Accept-Language."""
+    category = "https://drill.example.jp/cat/fractions"
+    first = statement(
+        id=new_id(),
+        object={"id": ACTIVITY, "definition": {"name": {"ja": "問1", "en-US": "Q1"}}},
+        context={"contextActivities": {"category": [{"id": category, "definition": {"name": {"ja": "旧"}}}]}},
+    )
+    v.post(first)
+    newer = {"name": {"ja": "問1（改）", "en-US": "Q1 (revised)"}, "description": {"ja": "分数", "en": "x"}}
+    v.post(statement(id=new_id(), object={"id": ACTIVITY, "definition": newer}))
+    v.post(statement(id=new_id(), object={"id": category, "definition": {"name": {"ja": "分数", "en": "F"}}}))
+    got = v.get(
+        "/xapi/statements", {"statementId": first["id"], "format": "canonical"}, HTTP_ACCEPT_LANGUAGE="ja"
+    ).json()
+    assert got["object"]["definition"] == {"name": {"ja": "問1（改）"}, "description": {"ja": "分数"}}
+    assert got["context"]["contextActivities"]["category"][0]["definition"] == {"name": {"ja": "分数"}}
+    assert got["verb"]["display"] == {"ja": "回答した"}
+    exact = v.get("/xapi/statements", {"statementId": first["id"]}).json()
+    assert exact["object"]["definition"]["name"] == {"ja": "問1", "en-US": "Q1"}

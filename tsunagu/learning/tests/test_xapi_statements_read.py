@@ -155,7 +155,7 @@ def test_format_ids_keeps_only_identifiers(lrs: Lrs) -> None:
     got = listed(lrs, format="ids")[0]
     assert got["actor"] == {"objectType": "Agent", "mbox": "mailto:taro@example.jp"}
     assert got["verb"] == {"id": "http://adlnet.gov/expapi/verbs/answered"}
-    assert got["object"] == {"objectType": "Activity", "id": "https://drill.example.jp/q/1"}
+    assert got["object"] == {"id": "https://drill.example.jp/q/1"}  # the id alone (XAPI-00171)
 
 
 def test_format_canonical_picks_accept_language(lrs: Lrs) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -257,7 +258,7 @@ def _ids_agent(agent: dict[str, Any]) -> dict[str, Any]:
 def _ids_object(obj: dict[str, Any]) -> dict[str, Any]:
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        return {"objectType": "Activity", "id": obj["id"]}
+        return {"id": obj["id"]}  # its identifier only (XAPI-00171)
     if kind in ("Agent", "Group"):
         return _ids_agent(obj)
     if kind == "SubStatement":
@@ -326,17 +327,54 @@ def accept_languages(request: HttpRequest) -> list[str]:
     return [tag for _, _, tag in sorted(ranked)]
 
 
+def _activities_of(statement: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The Activity objects of a statement: its object, its context activities, and those of a
+    SubStatement (context activities are stored as arrays)."""
+    bodies = [statement]
+    if isinstance(statement.get("object"), dict) and statement["object"].get("objectType") == "SubStatement":
+        bodies.append(statement["object"])
+    for body in bodies:
+        obj = body.get("object")
+        if isinstance(obj, dict) and obj.get("objectType", "Activity") == "Activity" and "id" in obj:
+            yield obj
+        context = body.get("context")
+        if isinstance(context, dict):
+            for activities in (context.get("contextActivities") or {}).values():
+                if isinstance(activities, list):
+                    yield from (a for a in activities if isinstance(a, dict) and "id" in a)
+
+
+def _with_canonical_definitions(statements: list[dict[str, Any]]) -> None:
+    """Give each Activity the LRS's canonical definition (the latest received, kept with the activity;
+    XAPI-00169) in place of the one its statement carried — one query for the page."""
+    iris = {a["id"] for s in statements for a in _activities_of(s)}
+    if not iris:
+        return
+    canonical = {
+        iri: definition
+        for iri, definition in XapiActivity.objects.filter(iri__in=iris).values_list("iri", "definition")
+        if definition
+    }
+    for statement in statements:
+        for activity in _activities_of(statement):
+            if activity["id"] in canonical:
+                activity["definition"] = canonical[activity["id"]]
+
+
 def render_statements(texts: list[str], fmt: str, request: HttpRequest) -> list[str]:
-    """The statements' JSON text in the requested format (``exact`` is the stored text as is)."""
+    """The statements' JSON text in the requested format (``exact`` is the stored text as is;
+    ``canonical`` the LRS's canonical activity definitions in the best language of
+    ``Accept-Language``; ``ids`` identifiers only)."""
     if fmt == "exact":
         return texts
-    out = []
-    languages = accept_languages(request)
-    for text in texts:
-        statement = json.loads(text)
-        statement = _ids_body(statement) if fmt == "ids" else _canonical(statement, languages)
-        out.append(json.dumps(statement, ensure_ascii=False, separators=(",", ":")))
-    return out
+    statements = [json.loads(text) for text in texts]
+    if fmt == "ids":
+        statements = [_ids_body(statement) for statement in statements]
+    else:
+        _with_canonical_definitions(statements)
+        languages = accept_languages(request)
+        statements = [_canonical(statement, languages) for statement in statements]
+    return [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in statements]
 
 
 # --- the view's work ------------------------------------------------------------------------------
