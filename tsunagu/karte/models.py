@@ -82,6 +82,13 @@ class Insight(ScopedModel):
     def is_active(self) -> bool:
         return self.status in {InsightStatus.OPEN, InsightStatus.ASSIGNED}
 
+    @property
+    def is_learning(self) -> bool:
+        """Found in learning data (study time, correct rate): shown with the learning cue."""
+        from tsunagu.karte.rules import LEARNING_RULES
+
+        return self.rule in LEARNING_RULES
+
 
 class InsightSettings(PublicModel):
     """A board's thresholds for the insight rules (unset keys keep the defaults of rules.Thresholds)."""

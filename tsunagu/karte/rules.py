@@ -103,7 +103,7 @@ class Thresholds:
     correct_baseline_days: int = 42  # … calendar days before them
     correct_min_answers: int = 20  # answered questions needed in each of the two windows
     correct_drop: float = 0.15  # the recent correct rate at least this much lower (0.15 = 15 points)
-    correct_min_z: float = 2.0  # and at least this many standard errors lower (not a chance wobble)
+    correct_min_z: float = 3.0  # and at least this many standard errors lower (not a chance wobble)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Thresholds:
@@ -554,6 +554,10 @@ RULES: list[Callable[[History, Thresholds], list[Finding]]] = [
 #: Rules whose key names the start of a moving window (a drop over "the last days"): found again on a
 #: later day under a new key, they are the same episode (see services.insights_refresh).
 EPISODE_RULES = frozenset({"mood_decline", "lateness_rising", "study_time_drop", "correct_rate_drop"})
+
+#: Rules on learning data (the learning apps' summaries): drawn with the learning cue (red, 学習), the
+#: others with the school-life one.
+LEARNING_RULES = frozenset({"study_time_drop", "correct_rate_drop"})
 
 #: Each rule's name for people (the settings page, the dismissal statistics).
 RULE_NAMES = {

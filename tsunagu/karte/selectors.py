@@ -16,7 +16,7 @@ from tsunagu.core.policy import registry
 from tsunagu.health.models import HealthCheckIn, Period
 from tsunagu.karte.models import Insight, InsightStatus
 from tsunagu.karte.panels import panels_for
-from tsunagu.karte.rules import MOOD_JA
+from tsunagu.karte.rules import LEARNING_RULES, MOOD_JA
 from tsunagu.org.models import DayKind, Homeroom, School, SchoolDay
 from tsunagu.students.models import Enrolment, Student
 from tsunagu.students.selectors import enrolled_on
@@ -549,7 +549,7 @@ RULE_GROUPS = {
     ],
     "mood": ["mood_streak", "mood_decline", "weekday_mood", "stale_checkins"],
     "health": ["weekday_unwell", "morning_visits"],
-    "learning": ["study_time_drop", "correct_rate_drop"],
+    "learning": sorted(LEARNING_RULES),
 }
 SUPPRESS_BELOW = 5
 

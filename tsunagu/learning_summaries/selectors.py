@@ -35,6 +35,9 @@ class SubjectLearning:
     seconds: int
     class_correct_rate: float | None
     class_seconds: float | None
+    #: Answered and correct questions per pupil of the class (the mock-up's 正答数/総題数 average).
+    class_answered: float | None = None
+    class_correct: float | None = None
 
     @property
     def correct_rate(self) -> float | None:
@@ -181,6 +184,8 @@ def pupil_learning(*, actor: Any, student: Student, since: dt.date, until: dt.da
             seconds=s["t"],
             class_correct_rate=(s["C"] / s["A"] if s["A"] else None) if compare and size else None,
             class_seconds=(s["T"] / size) if compare and size else None,
+            class_answered=(s["A"] / size) if compare and size else None,
+            class_correct=(s["C"] / size) if compare and size else None,
         )
         for code, s in sorted(per_subject.items(), key=lambda item: item[1]["order"])
     ]

@@ -150,8 +150,7 @@ def test_the_pupil_answering_worse_has_the_correct_rate_insight_on_the_karte(
         assert "の正答率が下がっています（直近3週 " in insight.sentence
         assert insight.evidence["before"] - insight.evidence["now"] >= 0.15
         assert insight.sentence in page
-    others = {i.student_id for i in _insights(room) if i.rule == "correct_rate_drop"} - {pupil.pk}
-    assert not others, "the correct-rate rule fired for a pupil whose answers did not get worse"
+        assert f"学習</span>{insight.sentence}" in page  # the learning cue: red, the book and the word
 
 
 def test_a_correct_rate_drop_found_again_later_keeps_its_dismissal_per_subject(room: Homeroom) -> None:
@@ -187,3 +186,26 @@ def test_a_correct_rate_drop_found_again_later_keeps_its_dismissal_per_subject(r
     assert mine.status == InsightStatus.DISMISSED and mine.last_found == today
     # Another subject's drop is another insight: not taken for this one, and resolved when not seen.
     assert rows[other.rule_key].status == InsightStatus.RESOLVED
+
+
+def test_the_karte_gives_the_class_average_of_correct_and_answered_questions(
+    room: Homeroom, client_as
+) -> None:
+    """The mock-up's 成績(教科): 正答数/総題数 with the class average beside the pupil's own."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not _has_learning_data(room):
+        pytest.skip("the learning summaries' demo (C3) has not run")
+    with system_scope(reason="test finds a pupil of 4年1組"):
+        pupil = Enrolment.objects.filter(enrolled_on(timezone.localdate()), homeroom=room).first().student
+    response = client_as("teacher").get(f"/karte/pupils/{pupil.uuid}/")
+    panel = next(c for t, c in response.context["karte"].panels if t.endswith("learning_subjects.html"))
+    subject = panel["learning"].subjects[0]
+    assert subject.class_answered and subject.class_correct is not None
+
+    def whole(x: float) -> int:
+        return int(Decimal(str(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    average = f"（{whole(subject.class_correct)}/{whole(subject.class_answered)}）"
+    cell = f'{subject.correct}/{subject.answered} <span class="hint">{average}</span>'
+    assert cell in response.content.decode()
