@@ -418,3 +418,34 @@ def test_format_canonical_gives_the_lrs_canonical_definition_in_one_language(v: 
     assert got["verb"]["display"] == {"ja": "回答した"}
     exact = v.get("/xapi/statements", {"statementId": first["id"]}).json()
     assert exact["object"]["definition"]["name"] == {"ja": "問1", "en-US": "Q1"}
+
+
+def test_format_ids_reduces_the_agents_of_context_agents_and_groups(lrs: Lrs) -> None:
+    """2.0's contextAgents and contextGroups carry their agent or group as identifiers only in ``ids``."""
+    lrs.version = "2.0.0"
+    context = {
+        "contextAgents": [
+            {"objectType": "contextAgent", "agent": {"mbox": "mailto:tutor@example.jp", "name": "先生"}}
+        ],
+        "contextGroups": [
+            {
+                "objectType": "contextGroup",
+                "group": {"objectType": "Group", "mbox": "mailto:g@example.jp", "name": "班"},
+            }
+        ],
+    }
+    statement_id = lrs.post(statement(id=new_id(), context=context)).json()[0]
+    got = lrs.get("/xapi/statements", {"statementId": statement_id, "format": "ids"}).json()["context"]
+    assert got["contextAgents"][0]["agent"] == {"objectType": "Agent", "mbox": "mailto:tutor@example.jp"}
+    assert got["contextGroups"][0]["group"] == {"objectType": "Group", "mbox": "mailto:g@example.jp"}
+
+
+def test_document_merge_replaces_nested_objects_whole(v: Lrs) -> None:
+    """XAPI-00183/00184: a merge overwrites at the top level only — a nested object is replaced whole."""
+    v.post({"car": {"make": "Ford", "model": "Escape"}, "driver": "Dale"}, state_url(stateId="m"))
+    v.post({"car": {"make": "Dodge"}, "series": {"a": 1}}, state_url(stateId="m"))
+    assert v.get(state_url(stateId="m")).json() == {
+        "car": {"make": "Dodge"},
+        "driver": "Dale",
+        "series": {"a": 1},
+    }

@@ -271,6 +271,12 @@ def _ids_context(context: dict[str, Any]) -> dict[str, Any]:
     for key in ("instructor", "team"):
         if key in context:
             context[key] = _ids_agent(context[key])
+    for key, inner in (("contextAgents", "agent"), ("contextGroups", "group")):  # 2.0
+        if isinstance(context.get(key), list):
+            context[key] = [
+                item | {inner: _ids_agent(item[inner])} if isinstance(item, dict) and inner in item else item
+                for item in context[key]
+            ]
     if "contextActivities" in context:
         context["contextActivities"] = {
             k: [_ids_object(a) for a in (v if isinstance(v, list) else [v])]
