@@ -449,3 +449,13 @@ def test_document_merge_replaces_nested_objects_whole(v: Lrs) -> None:
         "driver": "Dale",
         "series": {"a": 1},
     }
+
+
+def test_state_put_without_concurrency_headers_replaces_an_existing_document(lrs: Lrs) -> None:
+    """1.0.3 Communication §3.1: the State Resource permits PUT, POST and DELETE without concurrency
+    headers (the 409 for a PUT onto an existing document is for the two profile resources only)."""
+    assert lrs.put({"v": 1}, state_url(stateId="s")).status_code == 204
+    assert lrs.put({"v": 2}, state_url(stateId="s")).status_code == 204
+    assert lrs.get(state_url(stateId="s")).json() == {"v": 2}
+    assert lrs.put({"v": 1}, agent_profile_url(profileId="p")).status_code == 204
+    assert lrs.put({"v": 2}, agent_profile_url(profileId="p")).status_code == 409
