@@ -133,26 +133,29 @@ def test_parse_cell_boundaries() -> None:
 
 
 def test_a_stale_save_is_a_conflict_showing_both_values_and_keeps_theirs(s: Setup, client_as: Any) -> None:
-    version = s.stored().version if s.stored() else 0
+    before = s.stored()
+    version = before.version if before else 0
+    # Values other than the demo's (an unchanged value keeps its version, so nothing would be stale).
+    theirs, mine = ("41", "13") if before is not None and before.points in (40, 12) else ("40", "12")
     first, second = client_as("subject_teacher"), client_as("subject_teacher")
     assert (
         post(
-            first, s.url, s.pupil, [{"part": str(s.part.uuid), "value": "40", "version": version}]
+            first, s.url, s.pupil, [{"part": str(s.part.uuid), "value": theirs, "version": version}]
         ).status_code
         == 200
     )
-    response = post(second, s.url, s.pupil, [{"part": str(s.part.uuid), "value": "12", "version": version}])
+    response = post(second, s.url, s.pupil, [{"part": str(s.part.uuid), "value": mine, "version": version}])
     assert response.status_code == 409
     conflict = response.json()["conflicts"][0]
-    assert (conflict["mine"], conflict["theirs"], conflict["version"]) == ("12", "40", version + 1)
+    assert (conflict["mine"], conflict["theirs"], conflict["version"]) == (mine, theirs, version + 1)
     assert conflict["by"] == "森川 拓也"
-    assert s.stored().points == Decimal(40)
+    assert s.stored().points == Decimal(theirs)
     # The teacher chooses their value: saved against the version the conflict showed.
     resolved = post(
-        second, s.url, s.pupil, [{"part": str(s.part.uuid), "value": "12", "version": conflict["version"]}]
+        second, s.url, s.pupil, [{"part": str(s.part.uuid), "value": mine, "version": conflict["version"]}]
     )
     assert resolved.status_code == 200
-    assert s.stored().points == Decimal(12) and s.stored().version == version + 2
+    assert s.stored().points == Decimal(mine) and s.stored().version == version + 2
 
 
 def test_two_first_entries_of_an_empty_cell_do_not_overwrite_each_other(s: Setup, client_as: Any) -> None:
