@@ -111,13 +111,28 @@ class PolicyRegistry:
             return queryset.none()
         if isinstance(result, _Everything):
             return queryset.all()
+        inner = queryset.model._base_manager.filter(result)
+        if not joins_many(inner.query):
+            return queryset.filter(result)
         # A sub-select on the primary key keeps joins over multi-valued relations from
         # duplicating rows, without a DISTINCT that would break ordering and aggregates.
-        inner = queryset.model._base_manager.filter(result).values("pk")
-        return queryset.filter(pk__in=inner)
+        return queryset.filter(pk__in=inner.values("pk"))
 
 
 registry = PolicyRegistry()
+
+
+def joins_many(query: Any) -> bool:
+    """Whether ``query`` joins a relation that can match several rows per row of its model (a reverse
+    foreign key or a many-to-many): filtering by such a join can repeat rows, so :meth:`narrow`
+    wraps those filters in a sub-select of primary keys. Filters that only follow foreign keys
+    forward (or use sub-selects, as :func:`tsunagu.core.scopes.pupil_scope` does) are applied to the
+    table directly, which the database plans far better than a list of every visible key."""
+    for join in query.alias_map.values():
+        field = getattr(join, "join_field", None)  # the base table has none
+        if getattr(field, "one_to_many", False) or getattr(field, "many_to_many", False):
+            return True
+    return False
 
 
 def rule(

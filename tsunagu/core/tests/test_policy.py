@@ -98,3 +98,58 @@ def test_every_model_declares_a_data_class() -> None:
             "Historical"
         ):
             assert isinstance(getattr(model, "data_class", None), DataClass), model._meta.label
+
+
+def _narrowed_sql(model_label: str, rule_q: Q, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+    """The SQL and row count of ``model_label``'s rows narrowed by a rule returning ``rule_q``."""
+    from django.apps import apps
+
+    local = PolicyRegistry()
+
+    def scoped(a):
+        """The rule under test."""
+        return rule_q
+
+    local.register(model_label, ["view"], ["principal"], scoped)
+    monkeypatch.setattr(
+        "tsunagu.accounts.selectors.actor_assignments", lambda actor: [FakeAssignment("principal", 0)]
+    )
+    model = apps.get_model(model_label)
+    narrowed = local.narrow(model._base_manager.all(), object(), "view")
+    return str(narrowed.query), narrowed.count()
+
+
+@pytest.mark.django_db
+def test_a_rule_over_a_many_valued_relation_never_repeats_a_row(
+    ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pupil with enrolments in two years matches a join on enrolments twice; the narrowed list
+    still holds each pupil once (the filter is wrapped in a sub-select of keys)."""
+    from tsunagu.students.models import Enrolment, Student
+
+    school = ward.schools["sakura"]
+    sql, count = _narrowed_sql("students.Student", Q(enrolments__school=school.pk), monkeypatch)
+    assert '"students_student"."id" IN (SELECT' in sql  # the sub-select of keys
+    pupils = set(Enrolment._base_manager.filter(school=school).values_list("student_id", flat=True))
+    twice = Enrolment._base_manager.filter(school=school, student_id__in=pupils).count()
+    assert twice > len(pupils)  # the ward really has pupils enrolled twice here
+    assert count == len(pupils) == Student._base_manager.filter(pk__in=pupils).count()
+
+
+@pytest.mark.django_db
+def test_a_rule_over_forward_keys_and_sub_selects_filters_the_table_directly(
+    ward, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``pupil_scope`` reaches pupils through a sub-select of student ids, so a record table is filtered
+    in place rather than through a list of every visible key (which cost the karte 40 ms a query)."""
+    from tsunagu.accounts.models import RoleAssignment
+    from tsunagu.core.scopes import pupil_scope
+    from tsunagu.students.models import Enrolment
+
+    school = ward.schools["sakura"]
+    principal = RoleAssignment(role="principal", school_id=school.pk)
+    sql, count = _narrowed_sql("students.Enrolment", pupil_scope(principal, "student__"), monkeypatch)
+    assert '"students_enrolment"."id" IN' not in sql
+    assert '"students_enrolment"."student_id" IN (SELECT' in sql
+    pupils = Enrolment._base_manager.filter(school=school).values_list("student_id", flat=True)
+    assert count == Enrolment._base_manager.filter(student_id__in=pupils).count()
