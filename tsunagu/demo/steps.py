@@ -31,8 +31,19 @@ class DemoContext:
     board: Any
     schools: dict[str, Any] = field(default_factory=dict)
 
+    def detailed_schools(self) -> list[Any]:
+        """The schools that get a year of per-pupil records from every app (scores and 所見, learning
+        statements, いいところ, insights): all of them, except on ``city``, where only the cast's schools
+        (:data:`CAST_SCHOOLS`) do. ``city`` exists for benchmarks, which measure one school's year (さくら小)
+        or the ward's roster; writing ~5 million scores and ~400,000 statements for the other 87 schools
+        would triple its seeding time and no benchmark reads them (docs/bench.md). Settings every school
+        needs (grading rules, phrase banks, templates) are still written for all."""
+        return [s for key, s in self.schools.items() if self.scale != "city" or key in CAST_SCHOOLS]
+
 
 Step = Callable[[DemoContext], None]
+#: The named cast's schools: the first two elementary schools and the first junior high.
+CAST_SCHOOLS = ("sakura", "kaede", "midori")
 _steps: list[tuple[int, str, Step]] = []
 
 

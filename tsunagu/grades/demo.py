@@ -84,8 +84,8 @@ def _assessments_of(code: str) -> list[tuple[str, str, dict[str, int], int]]:
 def grades(ctx: DemoContext) -> None:
     """Plans, assessments and scores of the terms begun so far (see the module docstring)."""
     rng = ctx.rng
-    schools = list(ctx.schools.values())
-    GradingRule.objects.bulk_create([GradingRule(school=s) for s in schools])
+    GradingRule.objects.bulk_create([GradingRule(school=s) for s in ctx.schools.values()])
+    schools = ctx.detailed_schools()
     terms = list(
         Term.objects.filter(
             school__in=schools, school_year=ctx.school_year, start_date__lte=ctx.today
@@ -382,12 +382,12 @@ def narratives(ctx: DemoContext) -> None:
     from tsunagu.grades.selectors import remark_kinds_for
 
     rng = ctx.rng
-    schools = list(ctx.schools.values())
+    schools = ctx.detailed_schools()
     author = User.objects.filter(username="teacher").first()
     Phrase.objects.bulk_create(
         [
             Phrase(school=s, kind=kind, topic=topic, text=text, created_by=author)
-            for s in schools
+            for s in ctx.schools.values()
             for kind, topic, text in PHRASES
         ],
         batch_size=BATCH,

@@ -198,7 +198,8 @@ def karte_story_history(ctx: DemoContext) -> None:
 
 @demo_step(order=900)
 def find_insights(ctx: DemoContext) -> None:
-    """After every app has written its data: the rules for every school, as of the demo's today. At
+    """After every app has written its data: the rules for every school with a year of records
+    (``DemoContext.detailed_schools``), as of the demo's today. At
     さくら小 they also ran the school day before (as the nightly job would have), so that the class
     board's "new today" marks only what changed since, not every pattern of the year."""
     sakura = ctx.schools.get("sakura")
@@ -211,5 +212,5 @@ def find_insights(ctx: DemoContext) -> None:
         )
         if before is not None:
             insights_refresh(school=sakura, day=before)
-    for school in ctx.schools.values():
+    for school in ctx.detailed_schools():
         insights_refresh(school=school, day=ctx.today)

@@ -16,7 +16,8 @@ study-time insight — and story pupil 6 (:data:`RATE_DROP`) answers worse over 
 
 Volume: on ``tiny`` (the tests' ward) the story class gets the last 45 days, every other pupil one
 sampled day; on ``small`` every pupil gets the school year to date on sampled days (and a test a term)
-and the story class every day; ``city`` stays like ``tiny`` (its seeding is measured elsewhere). The
+and the story class every day; ``city`` stays like ``tiny``, for the cast's schools only
+(``DemoContext.detailed_schools``: its seeding is measured). The
 step's time is logged.
 """
 
@@ -200,7 +201,9 @@ def _pupils(ctx: DemoContext, rng: random.Random) -> tuple[list[Pupil], Any]:
         room = story_room(ctx)
         story = {e.student_id: i for i, e in enumerate(story_pupils(room, ctx.today))} if room else {}
         rows = list(
-            Enrolment.objects.filter(school_year=ctx.school_year, end_date__isnull=True)
+            Enrolment.objects.filter(
+                school__in=ctx.detailed_schools(), school_year=ctx.school_year, end_date__isnull=True
+            )
             .order_by("school_id", "grade_level__order", "homeroom_id", "roll_number", "student_id")
             .values_list("student_id", "student__uuid", "grade_level__code", "grade_level__stage")
         )

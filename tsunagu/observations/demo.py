@@ -58,7 +58,6 @@ EXTRA_TEXTS = {
         "休み時間に友だちをあそびにさそっていた",
     ],
 }
-CAST_SCHOOLS = ("sakura", "kaede", "midori")
 
 
 def _days(ctx: DemoContext, school_ids: list[int]) -> dict[int, list[dt.date]]:
@@ -129,7 +128,7 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 def observations(ctx: DemoContext) -> None:
     """いいところ of every class and the topics of 4年1組 (see the module docstring)."""
     rng = random.Random(ctx.seed * 31 + 60)  # noqa: S311 - demo data, not secrets
-    schools = [s for key, s in ctx.schools.items() if ctx.scale != "city" or key in CAST_SCHOOLS]
+    schools = ctx.detailed_schools()
     if not schools:
         return
     school_ids = [s.pk for s in schools]
