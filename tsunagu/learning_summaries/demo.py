@@ -261,7 +261,7 @@ def _post_year(ctx: DemoContext, rng: random.Random, pupils: list[Pupil]) -> int
             ):
                 rate = pupil.rates[subject]
                 if pupil.story == RATE_DROP and day >= drop_from:
-                    rate = max(0.15, rate - 0.35)
+                    rate = max(0.1, rate - 0.5)
                 seconds = 60 * minutes * rng.uniform(0.6, 1.3) / 2
                 _drill_session(drill, rng, pupil, day, subject, seconds, rate)
         if pupil.story is not None or ctx.scale == "small":
@@ -282,7 +282,7 @@ def _monthly_tests(ctx: DemoContext, webtest: Poster, rng: random.Random, pupil:
             subject = DRILLS[pupil.stage][0]
             rate = pupil.rates[subject]
             if pupil.story == RATE_DROP and day >= ctx.today - dt.timedelta(days=DROP_DAYS):
-                rate = max(0.15, rate - 0.35)
+                rate = max(0.1, rate - 0.5)
             _online_test(webtest, rng, pupil, day, subject, rate)
         day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 20)
 
