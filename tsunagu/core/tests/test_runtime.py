@@ -1,4 +1,4 @@
-"""Process tuning at start-up (core.runtime): off unless asked for, and what it does when asked."""
+"""Process tuning at start-up (core.runtime): on unless turned off, and what it does."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from tsunagu.core import runtime
 
 
-def test_the_collector_is_left_alone_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("TSUNAGU_GC_TUNING", raising=False)
+def test_the_collector_is_left_alone_when_tuning_is_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TSUNAGU_GC_TUNING", "0")
     before = gc.get_threshold()
     assert runtime.tune_gc() is False
     assert gc.get_threshold() == before
@@ -19,7 +19,7 @@ def test_the_collector_is_left_alone_by_default(monkeypatch: pytest.MonkeyPatch)
 def test_tuning_freezes_the_loaded_application_and_raises_the_thresholds(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("TSUNAGU_GC_TUNING", "1")
+    monkeypatch.delenv("TSUNAGU_GC_TUNING", raising=False)  # on by default
     before = gc.get_threshold()
     try:
         assert runtime.tune_gc() is True
