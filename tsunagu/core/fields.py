@@ -28,7 +28,23 @@ class _EmptyOnlyExact(Exact):
         return super().get_prep_lookup()
 
 
-class EncryptedTextField(models.TextField):
+class _OpaqueToQueries:
+    """Lookups for a column holding ciphertext: ``isnull`` and the subclass's ``extra_lookups`` only, and
+    no transforms. Any other comparison would be made with ciphertext and silently match nothing, so
+    Django raises ``FieldError`` ("Unsupported lookup") instead."""
+
+    extra_lookups: dict[str, Any] = {}
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)  # type: ignore[misc]
+        return self.extra_lookups.get(lookup_name)
+
+    def get_transform(self, lookup_name: str) -> Any:
+        return None
+
+
+class EncryptedTextField(_OpaqueToQueries, models.TextField):
     """Free text of class I, stored as an AES-GCM token (core.crypto), read back as the text.
 
     The column is ``text`` whatever ``max_length`` says (a token is longer than its text); the
@@ -38,6 +54,8 @@ class EncryptedTextField(models.TextField):
     silently match nothing. ``value_to_string`` (dumpdata) writes the
     token, so fixtures and dumps carry no plain text, and loading one stores it as it is.
     """
+
+    extra_lookups = {"exact": _EmptyOnlyExact}
 
     def __init__(self, *args: Any, single_line: bool = False, **kwargs: Any) -> None:
         self.single_line = single_line
@@ -67,16 +85,6 @@ class EncryptedTextField(models.TextField):
         text = self.value_from_object(obj)
         return "" if text is None else crypto.encrypt(str(text))
 
-    def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name == "exact":
-            return _EmptyOnlyExact
-        if lookup_name == "isnull":
-            return super().get_lookup(lookup_name)
-        return None  # Django then raises FieldError: "Unsupported lookup"
-
-    def get_transform(self, lookup_name: str) -> Any:
-        return None
-
     def formfield(self, **kwargs: Any) -> Any:
         if self.single_line:
             kwargs.setdefault("widget", forms.TextInput)
@@ -99,7 +107,7 @@ def decrypt_json(stored: str) -> Any:
     return json.loads(crypto.decrypt(stored))
 
 
-class EncryptedJSONField(models.TextField):
+class EncryptedJSONField(_OpaqueToQueries, models.TextField):
     """Structured content of class I — a frozen 指導要録 version — stored as an AES-GCM token of its
     canonical JSON (:func:`canonical_json`), read back as the JSON value (dict, list, …).
 
@@ -147,14 +155,6 @@ class EncryptedJSONField(models.TextField):
     def value_to_string(self, obj: models.Model) -> Any:
         value = self.value_from_object(obj)
         return None if value is None else encrypt_json(value)
-
-    def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name == "isnull":
-            return super().get_lookup(lookup_name)
-        return None  # Django then raises FieldError: "Unsupported lookup"
-
-    def get_transform(self, lookup_name: str) -> Any:
-        return None
 
     def formfield(self, **kwargs: Any) -> Any:
         # Field's, not TextField's (a textarea of str): the form reads and writes JSON.

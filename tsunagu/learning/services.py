@@ -110,25 +110,13 @@ def client_revoke(*, actor: Any, client: LearningClient) -> None:
         audit_event(kind="learning_client_revoked", actor=actor, detail={"client": str(client.uuid)})
 
 
-def _pupil_uuid(agent: XapiAgent) -> uuid.UUID | None:
-    """The pupil UUID an agent's IFI names when it is an account of our issuer."""
-    from tsunagu.learning.xapi.store import issuer
-
-    prefix = f"account:{issuer()}|"
-    if not agent.ifi.startswith(prefix):
-        return None
-    try:
-        return uuid.UUID(agent.ifi[len(prefix) :])
-    except ValueError:
-        return None
-
-
 def match_new_actors(*, agents: list[XapiAgent]) -> None:
     """Agents first seen as a statement's actor: matched to the pupil their account names, or left
     waiting in the quarantine (called inside the LRS's write transaction)."""
+    from tsunagu.learning.xapi.schools import issuer_pupil_uuid
     from tsunagu.students.models import Student
 
-    wanted = {a.pk: _pupil_uuid(a) for a in agents}
+    wanted = {a.pk: issuer_pupil_uuid(a.ifi) for a in agents}
     uuids = [u for u in wanted.values() if u is not None]
     pupils: dict[uuid.UUID, int] = {}
     if uuids:

@@ -320,6 +320,19 @@ def enrolment_withdraw(
 
 
 @transaction.atomic
+def _require_homeroom_fits(homeroom: Homeroom, enrolment: Enrolment, errors: dict[str, list[str]]) -> None:
+    """A pupil's class must be of the enrolment's school and year, and of its grade unless it is a
+    特別支援学級 (which takes pupils of several grades)."""
+    _require(
+        homeroom.school_id == enrolment.school_id
+        and homeroom.school_year_id == enrolment.school_year_id
+        and (homeroom.is_special_needs or homeroom.grade_level_id == enrolment.grade_level_id),
+        "homeroom",
+        _("Choose a class of this school in that grade and school year."),
+        errors,
+    )
+
+
 def enrolment_homeroom_assign(
     *, actor: Any, student: Student, homeroom: Homeroom, roll_number: int | None = None
 ) -> Enrolment:
@@ -335,14 +348,7 @@ def enrolment_homeroom_assign(
         _("The pupil already has a class."),
         errors,
     )
-    _require(
-        homeroom.school_id == enrolment.school_id
-        and homeroom.school_year_id == enrolment.school_year_id
-        and (homeroom.is_special_needs or homeroom.grade_level_id == enrolment.grade_level_id),
-        "homeroom",
-        _("Choose a class of this school in that grade and school year."),
-        errors,
-    )
+    _require_homeroom_fits(homeroom, enrolment, errors)
     if roll_number is not None and not homeroom.is_special_needs:
         taken = (
             Enrolment.objects.visible_to(actor, "change")
@@ -414,13 +420,19 @@ def student_update(*, actor: Any, student: Student, changes: dict[str, str], rea
     _history_baseline(locked)
     for name in changed:
         setattr(locked, name, new[name])
-    locked._change_reason = reason  # type: ignore[attr-defined]  # kept by the change history
-    locked._history_user = actor  # type: ignore[attr-defined]
+    _history_note(locked, actor, reason)
     locked.save(update_fields=[*changed, "search_key", "updated_at"])
     for name in changed:
         setattr(student, name, new[name])
     student.search_key = locked.search_key
     return locked
+
+
+def _history_note(instance: Student | Enrolment, actor: Any, reason: str) -> None:
+    """Who made the next save of ``instance`` and why, for its change history (django-simple-history
+    reads these attributes when it writes the history row)."""
+    instance._change_reason = reason  # type: ignore[union-attr]
+    instance._history_user = actor  # type: ignore[union-attr]
 
 
 def _history_baseline(instance: Student | Enrolment) -> None:
@@ -501,14 +513,7 @@ def enrolment_homeroom_change(
     year = SchoolYear.objects.get(pk=enrolment.school_year_id)
     reason = reason.strip()
     errors: dict[str, list[str]] = {}
-    _require(
-        homeroom.school_id == enrolment.school_id
-        and homeroom.school_year_id == enrolment.school_year_id
-        and (homeroom.is_special_needs or homeroom.grade_level_id == enrolment.grade_level_id),
-        "homeroom",
-        _("Choose a class of this school in that grade and school year."),
-        errors,
-    )
+    _require_homeroom_fits(homeroom, enrolment, errors)
     if not year.start_date <= on_date <= year.end_date:
         errors.setdefault("on_date", []).append(
             _("The date must fall within %(year)s (%(start)s to %(end)s).")
@@ -574,13 +579,11 @@ def enrolment_homeroom_change(
         enrolment.homeroom = homeroom
         enrolment.roll_number = new_number
         enrolment.exchange_homeroom_id = exchange_id
-        enrolment._change_reason = reason  # type: ignore[attr-defined]
-        enrolment._history_user = actor  # type: ignore[attr-defined]
+        _history_note(enrolment, actor, reason)
         enrolment.save(update_fields=["homeroom", "roll_number", "exchange_homeroom", "updated_at"])
         return enrolment
     enrolment.end_date = on_date - dt.timedelta(days=1)
-    enrolment._change_reason = reason  # type: ignore[attr-defined]
-    enrolment._history_user = actor  # type: ignore[attr-defined]
+    _history_note(enrolment, actor, reason)
     enrolment.save(update_fields=["end_date", "updated_at"])
     opened = Enrolment(
         student=student,
@@ -592,8 +595,7 @@ def enrolment_homeroom_change(
         roll_number=new_number,
         start_date=on_date,
     )
-    opened._change_reason = reason  # type: ignore[attr-defined]
-    opened._history_user = actor  # type: ignore[attr-defined]
+    _history_note(opened, actor, reason)
     opened.save()
     return opened
 

@@ -99,7 +99,7 @@ def readable(client: LearningClient) -> Q | None:
     return Q(pupil_id__in=pupils) | Q(pupil__isnull=True, client=client)
 
 
-def _issuer_pupil_uuid(ifi: str) -> uuid.UUID | None:
+def issuer_pupil_uuid(ifi: str) -> uuid.UUID | None:
     """The pupil UUID an IFI names when it is an account of our issuer (``account:<issuer>|<uuid>``)."""
     from tsunagu.learning.xapi.store import issuer
 
@@ -129,7 +129,7 @@ def agent_pupils(ifis: Iterable[str], *, known: Mapping[str, AgentRow] | None = 
         if row is not None and row[1] is not None:
             found[ifi] = row[1]
         elif row is None or row[2] != AgentStatus.REJECTED:
-            pupil_uuid = _issuer_pupil_uuid(ifi)
+            pupil_uuid = issuer_pupil_uuid(ifi)
             if pupil_uuid is not None:
                 by_uuid.setdefault(pupil_uuid, []).append(ifi)
     if by_uuid:
