@@ -9,7 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Tsunagu core"
 
     def ready(self) -> None:
-        from tsunagu.core import audit, policy
+        from tsunagu.core import (
+            audit,
+            lookups,  # noqa: F401 - registers the ``__in_ids`` lookup
+            policy,
+        )
 
         policy.autodiscover()
         audit.connect_signals()

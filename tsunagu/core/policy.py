@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import inspect
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 if TYPE_CHECKING:
     from tsunagu.accounts.models import RoleAssignment
@@ -60,6 +60,7 @@ class PolicyRegistry:
 
     def __init__(self) -> None:
         self._rules: dict[tuple[str, str], dict[str, list[Rule]]] = defaultdict(lambda: defaultdict(list))
+        self._join_cache: dict[tuple[str, Hashable], bool] = {}
 
     def register(
         self, model: type[models.Model] | str, actions: Iterable[str], roles: Iterable[str], func: RuleFunc
@@ -111,12 +112,26 @@ class PolicyRegistry:
             return queryset.none()
         if isinstance(result, _Everything):
             return queryset.all()
-        inner = queryset.model._base_manager.filter(result)
-        if not joins_many(inner.query):
+        if not self._joins_many(queryset.model, result):
             return queryset.filter(result)
         # A sub-select on the primary key keeps joins over multi-valued relations from
         # duplicating rows, without a DISTINCT that would break ordering and aggregates.
-        return queryset.filter(pk__in=inner.values("pk"))
+        return queryset.filter(pk__in=queryset.model._base_manager.filter(result).values("pk"))
+
+    def _joins_many(self, model: type[models.Model], result: Q) -> bool:
+        """:func:`joins_many` of ``model`` filtered by ``result``, remembered per shape of the filter.
+
+        Which tables a filter joins depends only on its lookup paths, not on their values, and a
+        policy produces few shapes (one per combination of roles); building a throw-away query to
+        find out cost as much as the narrowed query itself, on every query of every page."""
+        shape = _shape(result)
+        if shape is None:
+            return joins_many(model._base_manager.filter(result).query)
+        key = (model._meta.label, shape)
+        known = self._join_cache.get(key)
+        if known is None:
+            known = self._join_cache[key] = joins_many(model._base_manager.filter(result).query)
+        return known
 
 
 registry = PolicyRegistry()
@@ -133,6 +148,23 @@ def joins_many(query: Any) -> bool:
         if getattr(field, "one_to_many", False) or getattr(field, "many_to_many", False):
             return True
     return False
+
+
+def _shape(q: Q) -> Hashable | None:
+    """The lookup paths of ``q`` as a hashable tree (values left out; sub-selects join nothing in the
+    outer query), or ``None`` when a child is an expression whose joins its shape cannot tell."""
+    children: list[Hashable] = []
+    for child in q.children:
+        if isinstance(child, Q):
+            inner = _shape(child)
+            if inner is None:
+                return None
+            children.append(inner)
+        elif isinstance(child, tuple) and not isinstance(child[1], F):
+            children.append(child[0])
+        else:
+            return None
+    return (q.connector, q.negated, tuple(children))
 
 
 def rule(

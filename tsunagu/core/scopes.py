@@ -38,7 +38,7 @@ def assignment_school_id(a: RoleAssignment) -> int | None:
     return None
 
 
-def _students_in(model: str, condition: Q, via: str) -> Q:
+def pupils_with(model: str, condition: Q, via: str = "") -> Q:
     """Pupils with a row of ``students.<model>`` matching ``condition``, seen from a model that reaches
     Student by ``via``: a sub-select of student ids. Every condition stays on one related row (as a
     join inside one ``filter()`` would), and the rule adds no join over a many-valued relation, so
@@ -49,30 +49,55 @@ def _students_in(model: str, condition: Q, via: str) -> Q:
 
 
 def pupil_scope(a: RoleAssignment, via: str = "") -> Q:
-    """Pupils covered by assignment ``a``, as a filter on a model that reaches Student by ``via``."""
+    """Pupils covered by assignment ``a``, as a filter on a model that reaches Student by ``via``.
+
+    Remembered on the assignment (which lives for one request, :func:`actor_assignments`) for its
+    scope fields, ``via`` and the rules' today: a karte narrows a dozen models by the same scope, and
+    building its sub-select each time was a tenth of the page's policy work. The ``Q`` is never
+    changed after (``|``/``&`` make new ones) and every query using it copies the sub-select."""
+    key = (
+        via,
+        policy_today(),
+        a.role,
+        a.school_id,
+        a.school_year_id,
+        a.grade_level_id,
+        a.homeroom_id,
+        a.teaching_group_id,
+        a.student_id,
+        a.user_id,
+    )
+    cache: dict[tuple[object, ...], Q] = a.__dict__.setdefault("_tsunagu_pupil_scope", {})
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _pupil_scope(a, via)
+    return found
+
+
+def _pupil_scope(a: RoleAssignment, via: str) -> Q:
     role = a.role
     # An enrolment counts for the school and the class only once it has begun: a school receiving a
     # transfer recorded in advance sees the pupil (and their records) from the transfer date.
     begun = Q(start_date__lte=policy_today())
     if role in {"principal", "office", "nurse"} or (role == "counselor" and a.school_id):
-        return _students_in("Enrolment", Q(school=a.school_id) & begun, via)
+        return pupils_with("Enrolment", Q(school=a.school_id) & begun, via)
     if role == "homeroom_teacher":
         in_room = Q(homeroom=a.homeroom_id) | Q(exchange_homeroom=a.homeroom_id)
-        return _students_in("Enrolment", in_room & begun, via)
+        return pupils_with("Enrolment", in_room & begun, via)
     if role == "grade_head":
-        return _students_in(
+        return pupils_with(
             "Enrolment",
             Q(school=a.school_id, school_year=a.school_year_id, grade_level=a.grade_level_id),
             via,
         )
     if role == "subject_teacher":
-        return _students_in("TeachingGroupMembership", Q(teaching_group=a.teaching_group_id), via) | (
-            _students_in("Enrolment", Q(homeroom__teaching_groups=a.teaching_group_id), via)
+        return pupils_with("TeachingGroupMembership", Q(teaching_group=a.teaching_group_id), via) | (
+            pupils_with("Enrolment", Q(homeroom__teaching_groups=a.teaching_group_id), via)
         )
     if role in {"counselor", "board"} and a.student_id:
         return Q(**{f"{via}pk": a.student_id})
     if role == "guardian":
-        return _students_in(
+        return pupils_with(
             "GuardianLink",
             Q(guardian__user=a.user_id, has_custody=True, contact_restricted=False),
             via,

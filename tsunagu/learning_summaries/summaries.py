@@ -18,7 +18,6 @@ rows — either way nothing is counted twice or lost.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,6 +25,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
+from tsunagu.core import jsontext
+from tsunagu.core.pgarray import int_array, literal_array, text_array
 from tsunagu.core.scope import system_scope
 from tsunagu.learning.models import Statement
 from tsunagu.learning_summaries import subjects
@@ -75,7 +76,7 @@ def accumulate(items: Iterable[Item], sign: int, into: dict[Key, list[int]]) -> 
     for pupil, text, verb, timestamp in items:
         if not pupil or verb not in TIMED:
             continue
-        found = contribution(json.loads(text), verb, timestamp)
+        found = contribution(jsontext.loads(text), verb, timestamp)
         if found is None:
             continue
         if found.needs_stage:
@@ -118,8 +119,9 @@ def _upsert(totals: dict[Key, list[int]]) -> None:
     conflict = f"ON CONFLICT (student_id, subject_id, day) DO UPDATE SET {updates}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays: list[Any] = [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys]]
-            arrays += [[totals[k][i] for k in keys] for i in range(len(FIELDS))]
+            arrays = [int_array(k[0] for k in keys), text_array(k[1] for k in keys)]
+            arrays.append(literal_array(k[2].isoformat() for k in keys))
+            arrays += [int_array(totals[k][i] for k in keys) for i in range(len(FIELDS))]
             types = ["bigint[]", "text[]", "date[]"] + ["bigint[]"] * len(FIELDS)
             # Rows in key order: two batches lock shared rows in the same order (no deadlock).
             cursor.execute(

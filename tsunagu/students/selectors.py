@@ -159,7 +159,7 @@ def _attach_contacts(actor: Any, rows: list[RosterRow]) -> None:
     by_student = {row.student_id: row for row in rows}
     links = (
         GuardianLink.objects.visible_to(actor, "view")
-        .filter(student_id__in=list(by_student), contact_restricted=False)
+        .filter(student_id__in_ids=list(by_student), contact_restricted=False)
         .order_by("student_id", "-is_primary_contact", "id")
         .values_list("student_id", "guardian__family_name", "guardian__given_name", "guardian__phone")
     )

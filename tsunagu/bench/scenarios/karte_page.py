@@ -196,6 +196,7 @@ def give_a_year(room: Any, enrolments: list[Any]) -> dict[str, int]:
             counts["visits"] += 1
     counts["learning_items"] = _learning_year(enrolments, days, rng)
     insights_refresh(school=room.school, day=today, student_ids=[e.student_id for e in enrolments])
+    database.analyze()
     counts["written"] = 1
     return counts
 

@@ -1,27 +1,32 @@
 """``xapi_ingest``: learning apps posting xAPI statements to the LRS, and an app reading one pupil's newest.
 
 Through Django's test client (the whole middleware stack, Basic authentication, the LRS view,
-validation and the bulk writes; no network) a registered bench app POSTs ``BATCHES`` batches of 100
-statements — a drill answer each, as the Japan xAPI profiles shape them (account actor of a pupil of
-the ward, verb ``answered``, an interaction activity with a Japanese name, result with score,
-success and duration, context with platform, language, the jpedudataspec category and the subject /
-grade / unit extensions), ~1.3 KB of JSON each (``statement_bytes`` says exactly). Two batches warm up
-untimed. The figure is statements per second over the timed batches (target ≥ 3,000/s on 2 cores,
-issue 6); ``statements_per_cpu_s`` divides by the CPU time of this process instead (Python's share:
-less disturbed by other load, but without the database server's work). Then it times
-``GET /xapi/statements?agent=<one pupil>&limit=100`` (newest 100 of one agent) and the same with
-``related_agents=true``: p95 in ms (target ≤ 20 ms). The store holds only what this run (and
-earlier runs on the same database) wrote — ``stored_total`` — not the 10 million statements of the
-issue's target (``xapi_get_10m`` measures that). ``python_cpu_s_per_1000`` and
-``server_cpu_s_per_1000`` are the CPU seconds per 1,000 statements of this process and of its
-PostgreSQL backend (read from ``/proc`` when the server is local): the figures to compare on a
-shared machine. ``receivers`` counts what listens to ``statements_stored`` (the learning summaries).
+validation and the bulk writes; no network) registered bench apps POST ``BATCHES`` batches of 100
+statements between them: a drill answer each, as the Japan xAPI profiles shape them (account actor
+of a pupil of the ward, verb ``answered``, an interaction activity with a Japanese name, result with
+score, success and duration, context with platform, language, the jpedudataspec category and the
+subject / grade / unit extensions), ~1.3 KB of JSON each (``statement_bytes`` says exactly).
+
+Two apps post at once by default (``TSUNAGU_BENCH_XAPI_CLIENTS``), each in its own process with its
+own connection, as the ward's apps post side by side: one client alternates between its own work
+and the database's, so it cannot keep two cores busy. Each warms up with two untimed batches; the
+figure is every timed statement over the time from the apps' common start to the last one's end
+(target ≥ 3,000/s on 2 cores, issue 6). ``statements_per_cpu_s`` divides by the posting processes'
+CPU time instead (Python's share: less disturbed by other load, but without the database server's
+work). Then it times ``GET /xapi/statements?agent=<one pupil>&limit=100`` (newest 100 of one agent)
+and the same with ``related_agents=true``: p95 in ms (target ≤ 20 ms). The store holds only what
+this run (and earlier runs on the same database) wrote — ``stored_total`` — not the 10 million
+statements of the issue's target (``xapi_get_10m`` measures that). ``python_cpu_s_per_1000`` and
+``server_cpu_s_per_1000`` are the CPU seconds per 1,000 statements of the posting processes and of
+their PostgreSQL backends (read from ``/proc`` when the server is local): the figures to compare on
+a shared machine. ``receivers`` counts what listens to ``statements_stored`` (the learning summaries).
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 import uuid
 from typing import Any
@@ -36,6 +41,8 @@ TARGET_GET_P95_MS = 20.0
 BATCH = 100
 BATCHES = 300
 EXT = "https://w3id.org/japan-xapi/extensions/"
+CLIENTS_VARIABLE = "TSUNAGU_BENCH_XAPI_CLIENTS"
+DEFAULT_CLIENTS = 2
 
 
 @scenario("xapi_ingest", order=60)
@@ -45,12 +52,14 @@ def xapi_ingest(options: BenchOptions) -> Result:
         raise BenchError("--samples must be at least 1 and --warmup at least 0")
     extra: dict[str, Any]
     if options.current_database:
-        report = measure_xapi(batches=BATCHES, samples=options.samples)
+        report = measure_xapi(batches=BATCHES, samples=options.samples, clients=client_count())
         extra = {"database_name": "current"}
     else:
         url = database.bench_database_url(options.scale)
         seeded_now = ensure_seeded(url, options.scale)
-        report = database.run_in_worker(url, measure_xapi, batches=BATCHES, samples=options.samples)
+        report = database.run_in_worker(
+            url, measure_xapi, batches=BATCHES, samples=options.samples, clients=client_count()
+        )
         extra = {"scale": options.scale, "database_name": database.describe(url), "seeded_now": seeded_now}
     return Result(
         scenario="xapi_ingest",
@@ -104,8 +113,27 @@ def _statement(pupil: str, n: int, homepage: str) -> dict[str, Any]:
     }
 
 
-def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
-    """Register a bench app, post ``batches`` batches of 100 (two more to warm up), then time the GETs."""
+def client_count() -> int:
+    """How many apps post at once (``TSUNAGU_BENCH_XAPI_CLIENTS``, default 2: one per core of the
+    target machine, as the ward's many apps post side by side)."""
+    raw = os.environ.get(CLIENTS_VARIABLE, "")
+    try:
+        count = int(raw) if raw else DEFAULT_CLIENTS
+    except ValueError as exc:
+        raise BenchError(f"{CLIENTS_VARIABLE} must be a whole number, not {raw!r}") from exc
+    if not 1 <= count <= 16:
+        raise BenchError(f"{CLIENTS_VARIABLE} must be between 1 and 16")
+    return count
+
+
+def measure_xapi(*, batches: int, samples: int, clients: int = 1) -> dict[str, Any]:
+    """Register ``clients`` bench apps, let each post its share of ``batches`` batches of 100 (two more
+    each to warm up) at the same time, then time the GETs.
+
+    One client posts from this process. Several post from forked processes, each with its own
+    connection, started together after their warm-up: the figure is every statement over the time
+    from the common start to the last one's end. Their data must be committed for the other
+    connections to see it, so several clients cannot run inside a test's rolled-back transaction."""
     from django.db import connection
     from django.test import Client
 
@@ -117,6 +145,8 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
     from tsunagu.org.models import Board
     from tsunagu.students.models import Student
 
+    if clients > 1 and connection.in_atomic_block:
+        raise BenchError("several posting clients need committed data (not inside a transaction)")
     board = Board.objects.order_by("pk").first()
     if board is None:
         raise BenchError("no board: seed a demo ward first")
@@ -124,56 +154,51 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
         pupils = [str(u) for u in Student.objects.order_by("pk").values_list("uuid", flat=True)[:1000]]
     if not pupils:
         raise BenchError("no pupils: seed a demo ward first")
-    app, secret = client_register(
-        actor=None,
-        board=board,
-        name=f"bench {uuid.uuid4().hex[:6]}",
-        kind="app",
-        all_schools=True,
-        permissions=[Permission.STATEMENTS_WRITE, Permission.STATEMENTS_READ],
-    )
-    token = base64.b64encode(f"{app.key}:{secret}".encode()).decode()
-    headers: dict[str, Any] = {
-        "HTTP_AUTHORIZATION": f"Basic {token}",
-        "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3",
-    }
+    headers: list[dict[str, Any]] = []
+    for _ in range(clients):
+        app, secret = client_register(
+            actor=None,
+            board=board,
+            name=f"bench {uuid.uuid4().hex[:6]}",
+            kind="app",
+            all_schools=True,
+            permissions=[Permission.STATEMENTS_WRITE, Permission.STATEMENTS_READ],
+        )
+        token = base64.b64encode(f"{app.key}:{secret}".encode()).decode()
+        headers.append({"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"})
     home = issuer()
-    bodies = []
+    # Each app posts for its own share of the pupils (two apps rarely answer for the same pupil in
+    # the same second), each batch 100 different pupils' answers.
+    shares = [pupils[k::clients] or pupils for k in range(clients)]
+    per_client = max(batches // clients, 1)
+    bodies: list[list[bytes]] = []
     sizes = []
-    for b in range(batches + 2):
-        batch = [_statement(pupils[(b * BATCH + i) % len(pupils)], b * BATCH + i, home) for i in range(BATCH)]
-        sizes += [len(json.dumps(s, ensure_ascii=False).encode()) for s in batch]
-        bodies.append(json.dumps(batch, ensure_ascii=False).encode())
+    for k, share in enumerate(shares):
+        mine = []
+        for b in range(per_client + 2):
+            n = (k * (per_client + 2) + b) * BATCH
+            batch = [_statement(share[(n + i) % len(share)], n + i, home) for i in range(BATCH)]
+            sizes += [len(json.dumps(s, ensure_ascii=False).encode()) for s in batch]
+            mine.append(json.dumps(batch, ensure_ascii=False).encode())
+        bodies.append(mine)
+    if clients == 1:
+        runs = [_post_batches(bodies[0], headers[0], None)]
+    else:
+        runs = _post_in_processes(bodies, headers)
+    elapsed = max(r["end"] for r in runs) - min(r["start"] for r in runs)
+    cpu = sum(r["cpu_s"] for r in runs)
+    server = [r["server_cpu_s"] for r in runs]
+    server_cpu = None if None in server else sum(server)
+    written = per_client * clients * BATCH
+
     client = Client()
-
-    def post(body: bytes) -> None:
-        response = client.post("/xapi/statements", body, content_type="application/json", **headers)
-        if response.status_code != 200:
-            raise BenchError(f"POST answered {response.status_code}: {response.content[:300]!r}")
-
-    for body in bodies[:2]:
-        post(body)
-    server_cpu_before = server_cpu_s()
-    started, started_cpu = time.perf_counter(), time.process_time()
-    for body in bodies[2:]:
-        post(body)
-    elapsed = time.perf_counter() - started
-    cpu = time.process_time() - started_cpu
-    server_cpu_after = server_cpu_s()
-    server_cpu = (
-        server_cpu_after - server_cpu_before
-        if server_cpu_after is not None and server_cpu_before is not None
-        else None
-    )
-    written = batches * BATCH
-
-    agent = json.dumps({"account": {"homePage": home, "name": pupils[0]}})
+    agent = json.dumps({"account": {"homePage": home, "name": shares[0][0]}})
 
     def time_get(params: dict[str, str]) -> tuple[float, int]:
         timings, count = [], 0
         for i in range(samples + 3):
             start = time.perf_counter()
-            response = client.get("/xapi/statements", params, **headers)
+            response = client.get("/xapi/statements", params, **headers[0])
             if response.status_code != 200:
                 raise BenchError(f"GET answered {response.status_code}")
             if i >= 3:
@@ -185,6 +210,8 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
     related_p95, _ = time_get({"agent": agent, "limit": "100", "related_agents": "true"})
     return {
         "statements_per_s": round(written / elapsed, 1),
+        "clients": clients,
+        "per_client_statements_per_s": [round(r["written"] / (r["end"] - r["start"]), 1) for r in runs],
         "statements_timed": written,
         "batch_size": BATCH,
         "seconds": round(elapsed, 2),
@@ -194,13 +221,77 @@ def measure_xapi(*, batches: int, samples: int) -> dict[str, Any]:
         "server_cpu_s_per_1000": round(server_cpu / written * 1000, 3) if server_cpu is not None else None,
         "receivers": len(statements_stored.receivers),
         "statement_bytes": round(sum(sizes) / len(sizes)),
-        "batch_bytes": round(sum(len(b) for b in bodies) / len(bodies)),
+        "batch_bytes": round(sum(len(b) for mine in bodies for b in mine) / sum(len(m) for m in bodies)),
         "get_agent_p95_ms": get_p95,
         "get_agent_statements": got,
         "get_related_agents_p95_ms": related_p95,
         "stored_total": Statement.objects.count(),
         "database": connection.vendor,
     }
+
+
+def _post_batches(bodies: list[bytes], headers: dict[str, Any], barrier: Any) -> dict[str, Any]:
+    """POST the first two batches untimed, wait at ``barrier`` (if any), then POST and time the rest."""
+    from django.test import Client
+
+    client = Client()
+
+    def post(body: bytes) -> None:
+        response = client.post("/xapi/statements", body, content_type="application/json", **headers)
+        if response.status_code != 200:
+            raise BenchError(f"POST answered {response.status_code}: {response.content[:300]!r}")
+
+    for body in bodies[:2]:
+        post(body)
+    server_before = server_cpu_s()
+    if barrier is not None:
+        barrier.wait()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    for body in bodies[2:]:
+        post(body)
+    end, cpu = time.perf_counter(), time.process_time() - start_cpu
+    server_after = server_cpu_s()
+    return {
+        "start": start,
+        "end": end,
+        "cpu_s": cpu,
+        "server_cpu_s": server_after - server_before if None not in (server_before, server_after) else None,
+        "written": (len(bodies) - 2) * BATCH,
+    }
+
+
+def _post_in_processes(bodies: list[list[bytes]], headers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Run :func:`_post_batches` for each client in a forked process with its own connection, all
+    starting together once every one has warmed up; their reports, or :class:`BenchError`."""
+    import multiprocessing
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(len(bodies))
+    reports = context.SimpleQueue()
+    connections.close_all()  # a forked child must not share the parent's connection
+
+    def child(k: int) -> None:
+        try:
+            reports.put(_post_batches(bodies[k], headers[k], barrier))
+        except BaseException as exc:
+            barrier.abort()
+            reports.put({"error": f"client {k + 1}: {exc!r}"})
+        finally:
+            connections.close_all()
+            os._exit(0)  # skip the parent's exit handlers (test runner, logging) in the child
+
+    processes = [context.Process(target=child, args=(k,)) for k in range(len(bodies))]
+    for process in processes:
+        process.start()
+    runs = [reports.get() for _ in processes]
+    for process in processes:
+        process.join()
+    errors = [r["error"] for r in runs if "error" in r]
+    if errors:
+        raise BenchError("; ".join(errors))
+    return runs
 
 
 def server_cpu_s() -> float | None:

@@ -30,11 +30,21 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _japanese() -> bool:
+def japanese_active() -> bool:
+    """Whether the active language is Japanese (the default when none is active)."""
     return (translation.get_language() or "ja").startswith("ja")
 
 
 ERA_INITIALS = {"令和": "R", "平成": "H", "昭和": "S", "大正": "T"}
+
+
+def short_date(day: dt.date, *, japanese: bool) -> str:
+    """The compact date of lists: R8.11.24 in Japanese, 2026-11-24 otherwise (``wareki:"short"``;
+    a page of 1,000 rows asks for the language once and calls this)."""
+    if not japanese:
+        return day.isoformat()
+    era, year = wareki_mod.era_of(day)
+    return f"{ERA_INITIALS[era]}{year}.{day.month}.{day.day}"
 
 
 @register.filter
@@ -48,14 +58,11 @@ def wareki(value: Any, arg: str = "") -> str:
     day = _as_date(value)
     if day is None:
         return ""
-    if not _japanese():
-        if arg == "short":
-            return day.isoformat()
+    if arg == "short":
+        return short_date(day, japanese=japanese_active())
+    if not japanese_active():
         text = formats.date_format(day, "j F Y")
         return f"{formats.date_format(day, 'l')}, {text}" if arg == "weekday" else text
-    if arg == "short":
-        era, year = wareki_mod.era_of(day)
-        return f"{ERA_INITIALS[era]}{year}.{day.month}.{day.day}"
     text = wareki_mod.wareki(day)
     if arg == "weekday":
         text += f"（{WEEKDAYS_JA[day.weekday()]}）"
@@ -74,7 +81,7 @@ def school_year_label(value: Any) -> str:
             year = int(value)
         except (TypeError, ValueError):
             return ""
-    if not _japanese():
+    if not japanese_active():
         return f"{year}–{(year + 1) % 100:02d} school year"
     return wareki_mod.school_year_label(year)
 
@@ -121,7 +128,7 @@ def role_label(value: Any) -> str:
         scope = value.grade_level.name
     if not scope:
         return label
-    return f"{label}（{scope}）" if _japanese() else f"{label} ({scope})"
+    return f"{label}（{scope}）" if japanese_active() else f"{label} ({scope})"
 
 
 @register.simple_tag

@@ -153,3 +153,23 @@ def test_a_rule_over_forward_keys_and_sub_selects_filters_the_table_directly(
     assert '"students_enrolment"."student_id" IN (SELECT' in sql
     pupils = Enrolment._base_manager.filter(school=school).values_list("student_id", flat=True)
     assert count == Enrolment._base_manager.filter(student_id__in=pupils).count()
+
+
+def test_the_join_decision_is_remembered_per_shape_of_filter_not_per_value() -> None:
+    """:meth:`PolicyRegistry._joins_many` builds a query once per model and shape of filter: the same
+    paths with other values reuse it, other paths (or an expression it cannot read) decide anew."""
+    from django.db.models import F
+
+    from tsunagu.students.models import Student
+
+    local = PolicyRegistry()
+    assert local._joins_many(Student, Q(enrolments__school=1)) is True
+    assert local._joins_many(Student, Q(enrolments__school=2)) is True
+    assert local._joins_many(Student, Q(pk__in=[1, 2]) | Q(family_name="x")) is False
+    assert len(local._join_cache) == 2
+    # A different shape of the same paths is its own entry.
+    assert local._joins_many(Student, Q(family_name="x") | Q(pk__in=[3])) is False
+    assert len(local._join_cache) == 3
+    # An F() value could join on its own path: never cached, still decided correctly.
+    assert local._joins_many(Student, Q(family_name=F("enrolments__school__name"))) is True
+    assert len(local._join_cache) == 3

@@ -17,6 +17,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 
+from tsunagu.core import jsontext
 from tsunagu.learning import credentials
 from tsunagu.learning.models import LearningClient
 from tsunagu.learning.xapi.errors import XapiError
@@ -54,7 +55,7 @@ def negotiate_version(header: str | None) -> str:
 
 def json_response(data: Any, status: int = 200, *, text: str | None = None) -> HttpResponse:
     """A JSON response (``text`` when the JSON is already serialised)."""
-    body = text if text is not None else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    body = text if text is not None else jsontext.dumps(data)
     return HttpResponse(body, status=status, content_type="application/json; charset=utf-8")
 
 
@@ -207,6 +208,6 @@ def require(lrs: LrsRequest, *permissions: str) -> None:
 def read_json(request: HttpRequest) -> Any:
     """The request body as JSON, else 400."""
     try:
-        return json.loads(request.body.decode("utf-8"))
+        return jsontext.loads(request.body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise XapiError(400, f"the body is not valid JSON: {exc}") from exc

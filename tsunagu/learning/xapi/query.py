@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from tsunagu.core import jsontext
 from tsunagu.learning.models import (
     ActivityUsage,
     AgentUsage,
@@ -373,14 +374,14 @@ def render_statements(texts: list[str], fmt: str, request: HttpRequest) -> list[
     ``Accept-Language``; ``ids`` identifiers only)."""
     if fmt == "exact":
         return texts
-    statements = [json.loads(text) for text in texts]
+    statements = [jsontext.loads(text) for text in texts]
     if fmt == "ids":
         statements = [_ids_body(statement) for statement in statements]
     else:
         _with_canonical_definitions(statements)
         languages = accept_languages(request)
         statements = [_canonical(statement, languages) for statement in statements]
-    return [json.dumps(s, ensure_ascii=False, separators=(",", ":")) for s in statements]
+    return [jsontext.dumps(s) for s in statements]
 
 
 # --- the view's work ------------------------------------------------------------------------------

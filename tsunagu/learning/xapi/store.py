@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from tsunagu.core import jsontext
+from tsunagu.core.pgarray import int_array, text_array
 from tsunagu.learning.models import (
     ActivityUsage,
     AgentStatus,
@@ -57,7 +59,7 @@ def issuer() -> str:
 
 def dumps(value: Any) -> str:
     """Compact JSON text as the LRS stores and returns it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return jsontext.dumps(value)
 
 
 def agent_ifi(agent: dict[str, Any]) -> str | None:
@@ -338,19 +340,6 @@ _FIELD_NAMES = [f.attname for f in Statement._meta.concrete_fields]
 _VOID_SQL = f"UPDATE {_STATEMENT} SET voided = true WHERE statement_id = ANY(%s::uuid[]) AND verb <> %s"  # noqa: S608
 
 
-def _pg_array(items: list[str]) -> str:
-    """A PostgreSQL array literal of text items, passed as one text parameter (and cast in the SQL).
-
-    psycopg adapts a Python list element by element in Python, which for the batch's few hundred
-    ids was the largest single cost of the ingest's client side; one string is quoted once."""
-    return "{" + ",".join('"' + i.replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items) + "}"
-
-
-def _pg_int_array(items: list[int]) -> str:
-    """A PostgreSQL array literal of integers (see :func:`_pg_array`)."""
-    return "{" + ",".join(map(str, items)) + "}"
-
-
 def _lookup_pg(prepared: list[Prepared]) -> Lookup:
     """Everything :class:`Lookup` holds in one round trip to PostgreSQL: five SELECTs sent as one
     query text (Django's psycopg cursor binds parameters client-side, which allows several
@@ -360,7 +349,14 @@ def _lookup_pg(prepared: list[Prepared]) -> Lookup:
     with connection.cursor() as cursor:
         cursor.execute(
             _LOOKUP_SQL,
-            [_pg_array(ids), _pg_array(ids), VOIDED_VERB, _pg_array(ifis), _pg_array(iris), len(prepared)],
+            [
+                text_array(ids),
+                text_array(ids),
+                VOIDED_VERB,
+                text_array(ifis),
+                text_array(iris),
+                len(prepared),
+            ],
         )
         existing = dict(cursor.fetchall())
         cursor.nextset()
@@ -501,7 +497,7 @@ def store_statements(
             old = lookup.existing.get(p.statement_id)
             if old is None:
                 new.append(p)
-            elif not statements_match(json.loads(old), raw[index]):
+            elif not statements_match(jsontext.loads(old), raw[index]):
                 raise XapiError(409, f"statement {p.statement_id} is already stored with other content")
         _check_voiding(new)
         if not new:
@@ -587,13 +583,13 @@ def _write_pg(
         if links:
             sql.append(link_sql)
             params += [
-                _pg_int_array([values[i][0] for i, _a, _u in links]),
-                _pg_int_array([a for _i, a, _u in links]),
-                _pg_int_array([u for _i, _a, u in links]),
+                int_array([values[i][0] for i, _a, _u in links]),
+                int_array([a for _i, a, _u in links]),
+                int_array([u for _i, _a, u in links]),
             ]
     if targets:
         sql.append(_VOID_SQL)
-        params += [_pg_array(targets), VOIDED_VERB]
+        params += [text_array(targets), VOIDED_VERB]
     with connection.cursor() as cursor:
         with cursor.cursor.copy(_COPY_SQL) as copy:
             for row in values:
