@@ -22,14 +22,14 @@ class InIds(Lookup):
     lookup_name = "in_ids"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         ids = [int(i) for i in self.rhs]
         if not ids:
-            return "1 = 0", []
+            return "1 = 0", ()
         if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, int_array(ids)]
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", [*lhs_params, *ids]
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, int_array(ids))
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
 models.Field.register_lookup(InIds)

@@ -251,11 +251,12 @@ def _post_batches(bodies: list[bytes], headers: dict[str, Any], barrier: Any) ->
         post(body)
     end, cpu = time.perf_counter(), time.process_time() - start_cpu
     server_after = server_cpu_s()
+    server = None if server_before is None or server_after is None else server_after - server_before
     return {
         "start": start,
         "end": end,
         "cpu_s": cpu,
-        "server_cpu_s": server_after - server_before if None not in (server_before, server_after) else None,
+        "server_cpu_s": server,
         "written": (len(bodies) - 2) * BATCH,
     }
 
