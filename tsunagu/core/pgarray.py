@@ -15,12 +15,12 @@ def text_array(items: Iterable[str]) -> str:
     return "{" + ",".join('"' + i.replace("\\", "\\\\").replace('"', '\\"') + '"' for i in items) + "}"
 
 
-def int_array(items: Iterable[int]) -> str:
-    """``{1,2,3}``."""
-    return "{" + ",".join(map(str, items)) + "}"
-
-
 def literal_array(items: Iterable[Any]) -> str:
     """``{…}`` of values whose text has no quote, comma, brace, backslash or space — dates, numbers
     (cast in the SQL to their type)."""
     return "{" + ",".join(map(str, items)) + "}"
+
+
+def int_array(items: Iterable[int]) -> str:
+    """``{1,2,3}`` (:func:`literal_array` of integers)."""
+    return literal_array(items)

@@ -125,12 +125,12 @@ class PolicyRegistry:
         policy produces few shapes (one per combination of roles); building a throw-away query to
         find out cost as much as the narrowed query itself, on every query of every page."""
         shape = _shape(result)
-        if shape is None:
-            return joins_many(model._base_manager.filter(result).query)
-        key = (model._meta.label, shape)
-        known = self._join_cache.get(key)
+        key = None if shape is None else (model._meta.label, shape)
+        known = None if key is None else self._join_cache.get(key)
         if known is None:
-            known = self._join_cache[key] = joins_many(model._base_manager.filter(result).query)
+            known = joins_many(model._base_manager.filter(result).query)
+            if key is not None:
+                self._join_cache[key] = known
         return known
 
 

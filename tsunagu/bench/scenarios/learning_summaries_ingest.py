@@ -13,16 +13,14 @@ batch, a tenth of the 33 ms a batch may take at the LRS's target of 3,000 statem
 
 from __future__ import annotations
 
-import base64
 import json
 import time
-import uuid
 from typing import Any
 
 from tsunagu.bench import database
 from tsunagu.bench.registry import BenchError, BenchOptions, Result, scenario
 from tsunagu.bench.scenarios.seed_city import ensure_seeded
-from tsunagu.bench.scenarios.xapi_ingest import _statement
+from tsunagu.bench.scenarios.xapi_ingest import _statement, bench_app_headers, bench_board_and_pupils
 
 TARGET_MS_PER_BATCH = 3.3
 BATCH = 100
@@ -56,35 +54,13 @@ def measure_receiver(*, batches: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
-    from tsunagu.core.scope import system_scope
     from tsunagu.learning.models import Permission
-    from tsunagu.learning.services import client_register
     from tsunagu.learning.signals import statements_stored
     from tsunagu.learning.xapi.store import issuer
     from tsunagu.learning_summaries import summaries
-    from tsunagu.org.models import Board
-    from tsunagu.students.models import Student
 
-    board = Board.objects.order_by("pk").first()
-    if board is None:
-        raise BenchError("no board: seed a demo ward first")
-    with system_scope(reason="benchmark picks pupils as statement actors"):
-        pupils = [str(u) for u in Student.objects.order_by("pk").values_list("uuid", flat=True)[:1000]]
-    if not pupils:
-        raise BenchError("no pupils: seed a demo ward first")
-    app, secret = client_register(
-        actor=None,
-        board=board,
-        name=f"bench {uuid.uuid4().hex[:6]}",
-        kind="app",
-        all_schools=True,
-        permissions=[Permission.STATEMENTS_WRITE],
-    )
-    token = base64.b64encode(f"{app.key}:{secret}".encode()).decode()
-    headers: dict[str, Any] = {
-        "HTTP_AUTHORIZATION": f"Basic {token}",
-        "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3",
-    }
+    board, pupils = bench_board_and_pupils()
+    headers = bench_app_headers(board, [Permission.STATEMENTS_WRITE])
     home = issuer()
     bodies = []
     for b in range(2 * batches + 2):

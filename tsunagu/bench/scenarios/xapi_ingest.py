@@ -126,6 +126,40 @@ def client_count() -> int:
     return count
 
 
+def bench_board_and_pupils() -> tuple[Any, list[str]]:
+    """The ward's board and up to 1,000 pupils' UUIDs (the statements' actors), or :class:`BenchError`
+    when no demo ward is seeded."""
+    from tsunagu.core.scope import system_scope
+    from tsunagu.org.models import Board
+    from tsunagu.students.models import Student
+
+    board = Board.objects.order_by("pk").first()
+    if board is None:
+        raise BenchError("no board: seed a demo ward first")
+    with system_scope(reason="benchmark picks pupils as statement actors"):
+        pupils = [str(u) for u in Student.objects.order_by("pk").values_list("uuid", flat=True)[:1000]]
+    if not pupils:
+        raise BenchError("no pupils: seed a demo ward first")
+    return board, pupils
+
+
+def bench_app_headers(board: Any, permissions: list[str]) -> dict[str, Any]:
+    """Register a bench app serving every school with ``permissions``; the request headers of its
+    Basic credentials and the xAPI version."""
+    from tsunagu.learning.services import client_register
+
+    app, secret = client_register(
+        actor=None,
+        board=board,
+        name=f"bench {uuid.uuid4().hex[:6]}",
+        kind="app",
+        all_schools=True,
+        permissions=permissions,
+    )
+    token = base64.b64encode(f"{app.key}:{secret}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+
+
 def measure_xapi(*, batches: int, samples: int, clients: int = 1) -> dict[str, Any]:
     """Register ``clients`` bench apps, let each post its share of ``batches`` batches of 100 (two more
     each to warm up) at the same time, then time the GETs.
@@ -137,35 +171,17 @@ def measure_xapi(*, batches: int, samples: int, clients: int = 1) -> dict[str, A
     from django.db import connection
     from django.test import Client
 
-    from tsunagu.core.scope import system_scope
     from tsunagu.learning.models import Permission, Statement
-    from tsunagu.learning.services import client_register
     from tsunagu.learning.signals import statements_stored
     from tsunagu.learning.xapi.store import issuer
-    from tsunagu.org.models import Board
-    from tsunagu.students.models import Student
 
     if clients > 1 and connection.in_atomic_block:
         raise BenchError("several posting clients need committed data (not inside a transaction)")
-    board = Board.objects.order_by("pk").first()
-    if board is None:
-        raise BenchError("no board: seed a demo ward first")
-    with system_scope(reason="benchmark picks pupils as statement actors"):
-        pupils = [str(u) for u in Student.objects.order_by("pk").values_list("uuid", flat=True)[:1000]]
-    if not pupils:
-        raise BenchError("no pupils: seed a demo ward first")
-    headers: list[dict[str, Any]] = []
-    for _ in range(clients):
-        app, secret = client_register(
-            actor=None,
-            board=board,
-            name=f"bench {uuid.uuid4().hex[:6]}",
-            kind="app",
-            all_schools=True,
-            permissions=[Permission.STATEMENTS_WRITE, Permission.STATEMENTS_READ],
-        )
-        token = base64.b64encode(f"{app.key}:{secret}".encode()).decode()
-        headers.append({"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"})
+    board, pupils = bench_board_and_pupils()
+    headers = [
+        bench_app_headers(board, [Permission.STATEMENTS_WRITE, Permission.STATEMENTS_READ])
+        for _ in range(clients)
+    ]
     home = issuer()
     # Each app posts for its own share of the pupils (two apps rarely answer for the same pupil in
     # the same second), each batch 100 different pupils' answers.
