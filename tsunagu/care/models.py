@@ -105,15 +105,20 @@ class CareNote(ScopedModel):
         _("condition"), max_length=60, blank=True, help_text=_("e.g. 喘息, てんかん")
     )
     allergens = models.JSONField(_("allergens"), default=list, blank=True)
-    other_allergens = models.CharField(_("other allergens"), max_length=100, blank=True)
+    # The summary's free text is class I too and encrypted (decision 0020), but it is not in
+    # ``class_i_fields``: that names the nurse-only detail, and every teacher of the pupil reads these.
+    other_allergens = EncryptedTextField(_("other allergens"), max_length=100, blank=True, single_line=True)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
     anaphylaxis_history = models.BooleanField(_("history of anaphylaxis"), default=False)
     epipen = models.BooleanField(_("carries an EpiPen"), default=False)
-    epipen_location = models.CharField(_("where the EpiPen is kept"), max_length=100, blank=True)
-    essentials = models.CharField(
+    epipen_location = EncryptedTextField(
+        _("where the EpiPen is kept"), max_length=100, blank=True, single_line=True
+    )
+    essentials = EncryptedTextField(
         _("what teachers must do"),
         max_length=200,
         blank=True,
+        single_line=True,
         help_text=_("Shown to every teacher of the pupil, e.g. 給食は除去食、運動前に吸入"),
     )
     # --- detail: nurse and principal only --------------------------------------------------------

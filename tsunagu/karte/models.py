@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tsunagu.core.fields import EncryptedJSONField, EncryptedTextField
 from tsunagu.core.models import DataClass, PublicModel, ScopedModel
 
 
@@ -41,8 +42,10 @@ class Insight(ScopedModel):
     )
     rule = models.CharField(_("rule"), max_length=40)
     rule_key = models.CharField(_("key"), max_length=80)
-    sentence = models.CharField(_("finding"), max_length=300)
-    evidence = models.JSONField(_("evidence"), default=dict)
+    # The finding and its evidence name a pupil's health and attendance (and may quote class-I text):
+    # encrypted (decision 0020). Refreshing compares findings by rule_key, never by these, in SQL.
+    sentence = EncryptedTextField(_("finding"), max_length=300, single_line=True)
+    evidence = EncryptedJSONField(_("evidence"), default=dict)
     severity = models.CharField(_("severity"), max_length=10, default="watch")
     status = models.CharField(
         _("status"), max_length=10, choices=InsightStatus.choices, default=InsightStatus.OPEN
@@ -58,8 +61,10 @@ class Insight(ScopedModel):
         verbose_name=_("followed up by"),
     )
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    dismissed_reason = models.CharField(_("reason for dismissal"), max_length=200, blank=True)
+    note = EncryptedTextField(_("note"), max_length=300, blank=True, single_line=True)
+    dismissed_reason = EncryptedTextField(
+        _("reason for dismissal"), max_length=200, blank=True, single_line=True
+    )
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tsunagu.core.fields import EncryptedTextField
 from tsunagu.core.models import DataClass, ScopedModel
 from tsunagu.core.text import normalize_for_search
 
@@ -154,7 +155,8 @@ class GuardianLink(ScopedModel):
     has_custody = models.BooleanField(_("has custody"), default=True)
     contact_restricted = models.BooleanField(_("contact restricted"), default=False)
     is_primary_contact = models.BooleanField(_("primary contact"), default=False)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    # Why contact is restricted (a court order, 住所秘匿): class I, encrypted (decision 0020).
+    note = EncryptedTextField(_("note"), max_length=200, blank=True, single_line=True)
 
     history = HistoricalRecords()
 
