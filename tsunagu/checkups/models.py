@@ -255,7 +255,7 @@ class ExamFollowUp(ScopedModel):
     """
 
     data_class = DataClass.I
-    class_i_fields: ClassVar[tuple[str, ...]] = ("finding", "result")
+    class_i_fields: ClassVar[tuple[str, ...]] = ("finding", "result", "clinic")
 
     exam = models.ForeignKey(
         HealthExam, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("health exam")
@@ -271,7 +271,7 @@ class ExamFollowUp(ScopedModel):
     letter_date = models.DateField(_("letter issued on"), null=True, blank=True)
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
     result = EncryptedTextField(_("result"), max_length=200, blank=True, single_line=True)
-    clinic = models.CharField(_("clinic"), max_length=100, blank=True)
+    clinic = EncryptedTextField(_("clinic"), max_length=100, blank=True, single_line=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

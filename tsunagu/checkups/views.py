@@ -329,7 +329,8 @@ def class_followups(request: HttpRequest, homeroom_uuid: uuid.UUID) -> HttpRespo
     if detail:
         rows = [r for r in selectors.class_rows(actor=request.user, homeroom=homeroom) if r.view]
         shown = [f for r in rows for f in r.view.follow_ups]  # type: ignore[union-attr]
-        log_access(actor=request.user, records=shown, request=request, fields=("finding", "result"))
+        # The page shows the clinic with the result, so the log names every class-I field it shows.
+        log_access(actor=request.user, records=shown, request=request, fields=ExamFollowUp.class_i_fields)
         context["rows"] = [r for r in rows if r.view and r.view.follow_ups]
         context["return_form"] = ReturnForm(initial={"returned_on": selectors.today()})
     else:

@@ -572,7 +572,7 @@ class NurseDailyLog(ScopedModel):
     """
 
     data_class = DataClass.I
-    class_i_fields: ClassVar[tuple[str, ...]] = ("remarks",)
+    class_i_fields: ClassVar[tuple[str, ...]] = ("events", "remarks")
 
     school = models.ForeignKey(
         "org.School", on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
@@ -583,7 +583,7 @@ class NurseDailyLog(ScopedModel):
         _("air temperature"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     humidity = models.PositiveSmallIntegerField(_("humidity"), null=True, blank=True)
-    events = models.TextField(_("events"), blank=True)
+    events = EncryptedTextField(_("events"), blank=True)
     remarks = EncryptedTextField(_("remarks"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

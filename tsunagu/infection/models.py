@@ -38,7 +38,14 @@ class SchoolInfection(ScopedModel):
     """
 
     data_class = DataClass.I
-    class_i_fields: ClassVar[tuple[str, ...]] = ("disease", "doctor_note", "fever_end_date", "condition_date")
+    class_i_fields: ClassVar[tuple[str, ...]] = (
+        "disease",
+        "doctor_note",
+        "fever_end_date",
+        "condition_date",
+        "explanation",
+        "adjustment_reason",
+    )
 
     student = models.ForeignKey(
         "students.Student", on_delete=models.PROTECT, related_name="infections", verbose_name=_("pupil")
@@ -63,11 +70,13 @@ class SchoolInfection(ScopedModel):
     doctor_note = EncryptedTextField(_("doctor's note"), max_length=300, blank=True, single_line=True)
     proposed_first_day = models.DateField(_("proposed first day"))
     proposed_last_day = models.DateField(_("proposed last day"))
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = EncryptedTextField(_("explanation"), blank=True)
     first_day = models.DateField(_("first day"), null=True, blank=True)
     last_day = models.DateField(_("last day"), null=True, blank=True)
     provisional = models.BooleanField(_("provisional"), default=True)
-    adjustment_reason = models.CharField(_("reason for adjusting"), max_length=200, blank=True)
+    adjustment_reason = EncryptedTextField(
+        _("reason for adjusting"), max_length=200, blank=True, single_line=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=InfectionStatus.choices, default=InfectionStatus.PROPOSED
     )
@@ -132,7 +141,7 @@ class SuspensionDay(ScopedModel):
     )
     date = models.DateField(_("date"))
     replaced_kind = models.CharField(_("replaced mark"), max_length=20, blank=True)
-    replaced_reason = models.CharField(_("replaced reason"), max_length=200, blank=True)
+    replaced_reason = EncryptedTextField(_("replaced reason"), max_length=200, blank=True, single_line=True)
 
     class Meta:
         verbose_name = _("suspension day")
