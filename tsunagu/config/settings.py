@@ -37,15 +37,36 @@ if PRODUCTION and len(SECRET_KEY) < 50:
 # the database *and* apart from the application's other secrets.
 TSUNAGU_FIELD_KEYS = env_list("TSUNAGU_FIELD_KEYS", [])
 if PRODUCTION and not TSUNAGU_FIELD_KEYS:
-    raise ImproperlyConfigured("TSUNAGU_FIELD_KEYS must be set in production (manage.py field_keys generate)")
+    raise ImproperlyConfigured(
+        "TSUNAGU_FIELD_KEYS must be set in production (python -m tsunagu.core.crypto generate makes a key)"
+    )
 
 # The issuer of our pupils' xAPI accounts: actor.account.homePage (STANDARDS.md §3, decision 0019).
-TSUNAGU_XAPI_ISSUER = env_str("TSUNAGU_XAPI_ISSUER", "https://tsunagu.example.jp")
+# The example default is refused in production: the issuer is part of every pupil's xAPI identity and
+# cannot be changed once learning apps have sent statements, so it must be the ward's own from the start.
+_EXAMPLE_XAPI_ISSUER = "https://tsunagu.example.jp"
+TSUNAGU_XAPI_ISSUER = env_str("TSUNAGU_XAPI_ISSUER", _EXAMPLE_XAPI_ISSUER)
+if PRODUCTION and TSUNAGU_XAPI_ISSUER.strip() in {"", _EXAMPLE_XAPI_ISSUER}:
+    raise ImproperlyConfigured(
+        "TSUNAGU_XAPI_ISSUER must be set to the ward's own https URL in production, not the example "
+        f"{_EXAMPLE_XAPI_ISSUER} (it becomes part of every pupil's xAPI account and cannot change later)"
+    )
 
 ALLOWED_HOSTS = env_list(
     "TSUNAGU_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
 )
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "TSUNAGU_ALLOWED_HOSTS must name the host names served in production (comma-separated); "
+        "with none, every request is answered 400"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("TSUNAGU_CSRF_TRUSTED_ORIGINS", [])
+
+# Reverse proxies in front of Django (tsunagu.core.proxy): with N > 0 the client's address is the Nth
+# X-Forwarded-For entry from the right; with 0 the header is ignored, since a client can send it.
+TSUNAGU_TRUSTED_PROXIES = env_int("TSUNAGU_TRUSTED_PROXIES", 0)
+if TSUNAGU_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TSUNAGU_TRUSTED_PROXIES must be 0 or the number of proxies in front")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -85,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every later reader of REMOTE_ADDR (axes, allauth, the audit log) gets the client's.
+    "tsunagu.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "tsunagu.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -142,6 +165,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("TSUNAGU_TEST_SQLITE", "") or None
+# SQLite serialises every write and has neither the audit tables' role separation nor the server's
+# backups; production refuses it unless a single-school trial on one machine says so explicitly.
+TSUNAGU_ALLOW_SQLITE = env_bool("TSUNAGU_ALLOW_SQLITE", False)
+if PRODUCTION and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not TSUNAGU_ALLOW_SQLITE:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must point to PostgreSQL in production (postgres://user:password@host:5432/dbname); "
+        "SQLite is for development. For a single-school trial only, TSUNAGU_ALLOW_SQLITE=true accepts it"
+    )
+
+# allauth's rate limits (logins, wrong MFA codes) count in the cache. A per-process local-memory cache
+# lets each server process count alone, so production shares one table in the database (created by
+# core's migration 0002, whatever the profile it ran under): no extra service to run.
+# MAX_ENTRIES is raised from 300 so that a busy morning's counters are not culled early.
+TSUNAGU_CACHE = env_str("TSUNAGU_CACHE", "database" if PRODUCTION else "local")
+if TSUNAGU_CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tsunagu_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+elif TSUNAGU_CACHE == "local":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tsunagu"}}
+else:
+    raise ImproperlyConfigured(f"TSUNAGU_CACHE={TSUNAGU_CACHE!r} must be database or local")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- accounts and authentication --------------------------------------------------------------
@@ -207,6 +256,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tsunagu.accounts.lockout.axes_username"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# REMOTE_ADDR already is the client's address (TrustedProxyMiddleware): allauth must not apply the
+# proxies to X-Forwarded-For a second time.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 # --- sessions and cookies ---------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -251,6 +303,10 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # setting exists so that a deployment can see it in `diffsettings`.
 TSUNAGU_STRICT_SCOPE = True
 TSUNAGU_DEMO_ENABLED = env_bool("TSUNAGU_DEMO_ENABLED", not PRODUCTION)
+# Minutes within which a pupil's 話したい request must be acknowledged before it escalates (decision 0008).
+TSUNAGU_HEALTH_TALK_RESPONSE_MINUTES = env_int("TSUNAGU_HEALTH_TALK_RESPONSE_MINUTES", 60)
+if TSUNAGU_HEALTH_TALK_RESPONSE_MINUTES < 1:
+    raise ImproperlyConfigured("TSUNAGU_HEALTH_TALK_RESPONSE_MINUTES must be a positive number of minutes")
 
 LOGGING = {
     "version": 1,
@@ -260,5 +316,9 @@ LOGGING = {
     "loggers": {
         "tsunagu": {"handlers": ["console"], "level": env_str("TSUNAGU_LOG_LEVEL", "INFO")},
         "axes": {"handlers": ["console"], "level": "WARNING"},
+        # A server error's traceback: Django logs it here at ERROR and by default hands it only to
+        # mail_admins, and Tsunagu sends no mail. Not propagated, so that DEBUG's console does not print
+        # it twice; 4xx answers (WARNING) are left to the proxy's access log.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -95,6 +95,13 @@ def generate_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
 
 
+def new_entry(key_id: str) -> str:
+    """A new ``TSUNAGU_FIELD_KEYS`` entry ``id:key``; ValueError unless the id is letters and digits."""
+    if not key_id.isalnum():
+        raise ValueError(f"key id {key_id!r} must be letters and digits")
+    return f"{key_id}:{generate_key()}"
+
+
 def _split(value: str) -> tuple[str, bytes] | None:
     """(key id, nonce ‖ ciphertext) of a token of ours, or None for anything else."""
     prefix, _, rest = value.partition(":")
@@ -145,3 +152,27 @@ def decrypt(value: str) -> str:
     except Exception as error:  # cryptography raises InvalidTag
         raise DecryptionError(f"an encrypted field does not open with key {key_id!r}") from error
     return plain.decode()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tsunagu.core.crypto generate [--id k2027]``: print a new key entry.
+
+    The same as ``manage.py field_keys generate``, but without Django's settings: production's
+    settings refuse to load before ``TSUNAGU_FIELD_KEYS`` exists, so the first key is made this way
+    (docs/deployment.md §4). It reads no environment and touches no database.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tsunagu.core.crypto", description=main.__doc__)
+    parser.add_argument("action", choices=["generate"])
+    parser.add_argument("--id", default="k1", help="id of the generated key (letters and digits)")
+    args = parser.parse_args(argv)
+    try:
+        print(new_entry(args.id))
+    except ValueError as error:
+        parser.error(str(error))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -25,6 +25,9 @@ PRODUCTION_ENV = {
     "TSUNAGU_SECRET_KEY": "prod-" + "k3y" * 20,
     "TSUNAGU_ALLOWED_HOSTS": "tsunagu.example.jp",
     "TSUNAGU_FIELD_KEYS": "p1:" + "A" * 43,  # 32 bytes, base64url (decision 0020)
+    # Production refuses SQLite and the example issuer; the URL is only parsed, never connected to.
+    "DATABASE_URL": "postgres://tsunagu@db.invalid:5432/tsunagu",
+    "TSUNAGU_XAPI_ISSUER": "https://tsunagu.city.example.lg.jp",
 }
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 from simple_history.models import HistoricalChanges
 
@@ -58,7 +58,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "generate":
-            self.stdout.write(f"{options['id']}:{crypto.generate_key()}")
+            try:
+                self.stdout.write(crypto.new_entry(options["id"]))
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             return
         with system_scope(reason=f"field_keys {action}: every encrypted field of every table"):
             if action == "status":
