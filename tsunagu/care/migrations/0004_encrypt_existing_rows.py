@@ -10,11 +10,9 @@ transaction. The history table is left alone: it is append-only in the database 
 versions written before 0003 keep their plain text and later versions hold tokens.
 """
 
-from typing import Any
-
 from django.db import migrations
 
-from tsunagu.core import crypto
+from tsunagu.core.migration_ops import encrypting_steps
 
 #: (model, column) of every column 0003 encrypted on a main table.
 COLUMNS = [
@@ -24,29 +22,7 @@ COLUMNS = [
 ]
 
 
-def _rewrite(apps: Any, schema_editor: Any, convert: Any) -> None:
-    """Replace each non-empty value of ``COLUMNS`` by ``convert(value)`` where that differs."""
-    connection = schema_editor.connection
-    quote = connection.ops.quote_name
-    for model_name, column in COLUMNS:
-        model = apps.get_model("care", model_name)
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk}, {quote(column)} FROM {table} WHERE {quote(column)} <> ''")  # noqa: S608
-            rows = cursor.fetchall()
-            changed = [(new, key) for key, old in rows if (new := convert(old)) != old]
-            if changed:
-                cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s", changed)  # noqa: S608
-
-
-def encrypt_rows(apps: Any, schema_editor: Any) -> None:
-    """Forward: plain values become tokens (tokens stay as they are)."""
-    _rewrite(apps, schema_editor, crypto.encrypt)
-
-
-def decrypt_rows(apps: Any, schema_editor: Any) -> None:
-    """Backward: tokens become plain values again (plain ones stay as they are)."""
-    _rewrite(apps, schema_editor, crypto.decrypt)
+encrypt_rows, decrypt_rows = encrypting_steps("care", COLUMNS)
 
 
 class Migration(migrations.Migration):

@@ -8,39 +8,15 @@ written with. A separate migration from 0004 so that PostgreSQL never alters and
 one transaction.
 """
 
-from typing import Any
-
 from django.db import migrations
 
-from tsunagu.core import crypto
+from tsunagu.core.migration_ops import encrypting_steps
 
 #: (model, column) of every column 0004 encrypted.
 COLUMNS = [("nursedailylog", "events")]
 
 
-def _rewrite(apps: Any, schema_editor: Any, convert: Any) -> None:
-    """Replace each non-empty value of ``COLUMNS`` by ``convert(value)`` where that differs."""
-    connection = schema_editor.connection
-    quote = connection.ops.quote_name
-    for model_name, column in COLUMNS:
-        model = apps.get_model("health", model_name)
-        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {pk}, {quote(column)} FROM {table} WHERE {quote(column)} <> ''")  # noqa: S608
-            rows = cursor.fetchall()
-            changed = [(new, key) for key, old in rows if (new := convert(old)) != old]
-            if changed:
-                cursor.executemany(f"UPDATE {table} SET {quote(column)} = %s WHERE {pk} = %s", changed)  # noqa: S608
-
-
-def encrypt_rows(apps: Any, schema_editor: Any) -> None:
-    """Forward: plain values become tokens under the current key (``encrypt`` leaves tokens as they are)."""
-    _rewrite(apps, schema_editor, crypto.encrypt)
-
-
-def decrypt_rows(apps: Any, schema_editor: Any) -> None:
-    """Backward: tokens become plain text (plain values read as they are)."""
-    _rewrite(apps, schema_editor, crypto.decrypt)
+encrypt_rows, decrypt_rows = encrypting_steps("health", COLUMNS)
 
 
 class Migration(migrations.Migration):
