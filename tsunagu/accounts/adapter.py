@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
 from tsunagu.accounts.mfa import FACTOR_TYPES
+from tsunagu.core import crypto
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -30,7 +31,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class MFAAdapter(DefaultMFAAdapter):
-    """Staff may not switch off their last second factor; they may add another one first."""
+    """Staff may not switch off their last second factor; they may add another one first. The secrets
+    allauth keeps in ``Authenticator.data`` are stored encrypted with the field keyring."""
+
+    def encrypt(self, text: str) -> str:
+        """The token stored for a secret allauth keeps (the TOTP secret, the recovery codes' seed).
+
+        A TOTP secret in a dump or backup is a working second factor for anyone who also learns the
+        password, so it is kept like class-I text (decision 0020): the same AES-256-GCM tokens and
+        keys as ``EncryptedTextField``, rotated by ``manage.py field_keys rotate``.
+        """
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        """The secret of a stored token; a value that is not a token (stored before encryption, until
+        accounts' data migration runs) comes back as it is, so existing authenticators keep working."""
+        return crypto.decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         from tsunagu.accounts.selectors import is_staff_actor

@@ -8,6 +8,9 @@ class AccountsConfig(AppConfig):
     name = "tsunagu.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+    #: Stores of encrypted values outside encrypted fields, for ``manage.py field_keys``: the MFA
+    #: secrets that ``MFAAdapter.encrypt`` writes into ``Authenticator.data``.
+    token_stores = ("tsunagu.accounts.mfa.AuthenticatorSecrets",)
 
     def ready(self) -> None:
         from tsunagu.accounts import receivers

@@ -8,12 +8,16 @@ read those records rather than keep a parallel flag, so that a login through any
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.contrib.sessions.backends.base import SessionBase
+from django.db import transaction
 from django.http import HttpRequest
+
+from tsunagu.core import crypto
 
 #: Authenticator types that are a second factor in their own right. Recovery codes are only a
 #: fallback for these and are deleted by allauth when the last real factor is removed.
@@ -74,3 +78,77 @@ def record_mfa_login(session: SessionBase, user: Any, *, factor: str = "totp") -
     ]
     # allauth keeps the records only for the user named under this key.
     session[f"{AUTHENTICATION_METHODS_SESSION_KEY}_user"] = user_id_to_str(user)
+
+
+def convert_secrets(kind: str, data: dict[str, Any], convert: Callable[[str], str]) -> dict[str, Any]:
+    """``data`` of an authenticator of type ``kind`` with ``convert`` applied to each secret in it.
+
+    The secrets are the values allauth (65.x) passes through ``MFAAdapter.encrypt``: a TOTP app's
+    ``secret``, the recovery codes' ``seed`` and ``migrated_codes`` (codes imported from an older MFA
+    package). WebAuthn data is a public-key credential and is not encrypted by allauth. The input is
+    not changed; a new dict is returned.
+    """
+    converted = dict(data)
+    if kind == Authenticator.Type.TOTP and isinstance(data.get("secret"), str):
+        converted["secret"] = convert(data["secret"])
+    elif kind == Authenticator.Type.RECOVERY_CODES:
+        if isinstance(data.get("seed"), str):
+            converted["seed"] = convert(data["seed"])
+        if isinstance(data.get("migrated_codes"), list):
+            converted["migrated_codes"] = [convert(code) for code in data["migrated_codes"]]
+    return converted
+
+
+#: Authenticator types whose data holds secrets (see ``convert_secrets``).
+SECRET_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES)
+
+
+class AuthenticatorSecrets:
+    """The MFA secrets in ``mfa_authenticator.data``, as a token store of ``manage.py field_keys``.
+
+    They are encrypted by ``MFAAdapter`` inside a JSON column rather than by an encrypted field, so
+    ``field_keys`` cannot find them by field class; ``AccountsConfig.token_stores`` names this class
+    instead.
+    """
+
+    label = "mfa.Authenticator.data"
+
+    def stored_values(self) -> list[str]:
+        """Every non-empty secret as stored (a token, or plain text written before encryption)."""
+        found: list[str] = []
+
+        def keep(value: str) -> str:
+            if value:
+                found.append(value)
+            return value
+
+        for kind, data in Authenticator.objects.filter(type__in=SECRET_TYPES).values_list("type", "data"):
+            convert_secrets(kind, data or {}, keep)
+        return found
+
+    def rotate(self) -> int:
+        """Re-encrypt plain secrets and secrets under older keys with the current key; the count.
+
+        Each row is locked while it is rewritten: allauth rewrites the whole ``data`` of a recovery
+        code row when a code is used, and an unlocked rewrite here could undo that mark and let the
+        code be used twice.
+        """
+        current = crypto.keyring().current
+        moved = 0
+
+        def refresh(value: str) -> str:
+            nonlocal moved
+            if not value or crypto.key_id_of(value) == current:
+                return value
+            moved += 1
+            return crypto.encrypt(crypto.decrypt(value))
+
+        for pk in Authenticator.objects.filter(type__in=SECRET_TYPES).values_list("pk", flat=True):
+            with transaction.atomic():
+                row = Authenticator.objects.select_for_update().filter(pk=pk).first()
+                if row is None:
+                    continue  # removed since the list was read
+                data = convert_secrets(row.type, row.data or {}, refresh)
+                if data != row.data:
+                    Authenticator.objects.filter(pk=pk).update(data=data)
+        return moved

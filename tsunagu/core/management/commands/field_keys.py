@@ -7,6 +7,11 @@
   table in batches. History tables are append-only (decision 0003) and keep the key they were
   written with, so a key leaves ``TSUNAGU_FIELD_KEYS`` only once no retained history needs it
   (``status`` shows which keys are still in use).
+
+Values encrypted with the same keys outside an encrypted field (the MFA secrets in
+``mfa_authenticator.data``) are found through ``token_stores`` on an app's ``AppConfig``: dotted paths
+of classes with a ``label``, ``stored_values()`` (the stored values) and ``rotate()`` (re-encrypt with
+the current key, return how many).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
+from django.utils.module_loading import import_string
 from simple_history.models import HistoricalChanges
 
 from tsunagu.core import crypto
@@ -33,6 +39,15 @@ def encrypted_fields() -> list[tuple[type[models.Model], models.Field[Any, Any]]
         for model in apps.get_models()
         for field in model._meta.concrete_fields
         if isinstance(field, ENCRYPTED_FIELDS)
+    ]
+
+
+def token_stores() -> list[Any]:
+    """The stores of tokens outside encrypted fields that installed apps declare (``token_stores``)."""
+    return [
+        import_string(path)()
+        for app_config in apps.get_app_configs()
+        for path in getattr(app_config, "token_stores", ())
     ]
 
 
@@ -77,6 +92,11 @@ class Command(BaseCommand):
             if counts:
                 shown = ", ".join(f"{key}={n}" for key, n in sorted(counts.items()))
                 self.stdout.write(f"{model._meta.label}.{field.name}: {shown}")
+        for store in token_stores():
+            counts = Counter(crypto.key_id_of(value) or "plain" for value in store.stored_values())
+            if counts:
+                shown = ", ".join(f"{key}={n}" for key, n in sorted(counts.items()))
+                self.stdout.write(f"{store.label}: {shown}")
 
     def _rotate(self) -> None:
         current = crypto.keyring().current
@@ -94,4 +114,9 @@ class Command(BaseCommand):
             if stale:
                 self.stdout.write(f"{model._meta.label}.{field.name}: {len(stale)} re-encrypted")
             total += len(stale)
+        for store in token_stores():
+            moved = store.rotate()
+            if moved:
+                self.stdout.write(f"{store.label}: {moved} re-encrypted")
+            total += moved
         self.stdout.write(f"{total} value(s) now under key {current}")
