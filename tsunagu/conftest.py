@@ -55,12 +55,25 @@ _emptied = False
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
-    """Note when a transactional test has emptied the database (its teardown flushes every table)."""
+    """Note when a transactional test has emptied the database (its teardown flushes every table).
+
+    The audit tables' append-only triggers refuse that flush (TRUNCATE on PostgreSQL, DELETE on
+    SQLite), so they are dropped just before it; the flush's post_migrate and the next set-up put
+    them back.
+    """
     global _emptied
-    yield
     marker = item.get_closest_marker("django_db")
     transactional = marker is not None and bool(marker.kwargs.get("transaction"))
-    if transactional or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    transactional = transactional or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+    if transactional and _blocker is not None:
+        from tsunagu.core.audit import remove_append_only_triggers
+
+        with _blocker.unblock():
+            remove_append_only_triggers()
+    yield
+    if transactional:
         _emptied = True
 
 

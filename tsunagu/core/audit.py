@@ -2,8 +2,9 @@
 
 Change history (before/after) of class I/II models is kept by django-simple-history
 (``history = HistoricalRecords()`` on each model). This module adds what it lacks: the log of
-*reads*, the log of security events, and database triggers that refuse UPDATE and DELETE on every
-audit table, so that not even the application's own database role can rewrite history.
+*reads*, the log of security events, and database triggers that refuse UPDATE and DELETE (and, on
+PostgreSQL, TRUNCATE) on every audit table, so that not even the application's own database role can
+rewrite history.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def audit_table_names() -> list[str]:
 
 
 def install_append_only_triggers(using: str = "default", **_: Any) -> None:
-    """Create triggers refusing UPDATE/DELETE on audit tables (idempotent; runs after migrate)."""
+    """Create triggers refusing UPDATE/DELETE (PostgreSQL: and TRUNCATE) on audit tables (idempotent;
+    runs after migrate)."""
     from django.db import connections
 
     conn = connections[using]
@@ -117,14 +119,22 @@ def install_append_only_triggers(using: str = "default", **_: Any) -> None:
                 "RAISE EXCEPTION 'audit table % is append-only', TG_TABLE_NAME "
                 "USING ERRCODE = 'insufficient_privilege'; END; $$ LANGUAGE plpgsql"
             )
+            # TRUNCATE fires no row trigger, so it has a statement trigger of its own; the function is
+            # the same (a statement trigger's NEW/OLD are unused, TG_TABLE_NAME is set).
             for table in sorted(tables):
                 quoted = conn.ops.quote_name(table)
                 cursor.execute(
                     f"CREATE OR REPLACE TRIGGER tsunagu_append_only BEFORE UPDATE OR DELETE ON {quoted} "
                     "FOR EACH ROW EXECUTE FUNCTION tsunagu_append_only()"
                 )
-                cursor.execute(f"REVOKE UPDATE, DELETE ON {quoted} FROM PUBLIC, CURRENT_USER")
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER tsunagu_append_only_truncate BEFORE TRUNCATE ON {quoted} "
+                    "FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_append_only()"
+                )
+                cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {quoted} FROM PUBLIC, CURRENT_USER")
         elif conn.vendor == "sqlite":
+            # SQLite has no TRUNCATE: "DELETE FROM t" without WHERE is its truncate, and the DELETE
+            # trigger refuses it (a table with triggers is never truncated by the shortcut).
             for table in sorted(tables):
                 quoted = conn.ops.quote_name(table)
                 for event in ("UPDATE", "DELETE"):
@@ -133,6 +143,30 @@ def install_append_only_triggers(using: str = "default", **_: Any) -> None:
                         f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {quoted} "
                         "BEGIN SELECT RAISE(ABORT, 'audit table is append-only'); END"
                     )
+
+
+def remove_append_only_triggers(using: str = "default") -> None:
+    """Drop every trigger ``install_append_only_triggers`` creates — for test databases only.
+
+    A transactional test ends by emptying every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
+    which the triggers refuse for the audit tables; the test harness drops them just for that flush,
+    and the flush's own post_migrate signal installs them again. Kept next to the installer so the
+    two agree on the triggers' names.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    tables = set(audit_table_names()) & set(conn.introspection.table_names())
+    with conn.cursor() as cursor:
+        for table in sorted(tables):
+            quoted = conn.ops.quote_name(table)
+            if conn.vendor == "postgresql":
+                for trigger in ("tsunagu_append_only", "tsunagu_append_only_truncate"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {quoted}")
+            elif conn.vendor == "sqlite":
+                for event in ("UPDATE", "DELETE"):
+                    trigger = conn.ops.quote_name(f"{table}_append_only_{event}")
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
 
 
 def _on_login(sender: Any, request: HttpRequest, user: Any, **_: Any) -> None:
@@ -166,4 +200,10 @@ def _post_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
         install_append_only_triggers(using=using)
 
 
-__all__ = ["audit_event", "audit_table_names", "install_append_only_triggers", "log_access"]
+__all__ = [
+    "audit_event",
+    "audit_table_names",
+    "install_append_only_triggers",
+    "log_access",
+    "remove_append_only_triggers",
+]
