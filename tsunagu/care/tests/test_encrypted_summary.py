@@ -22,6 +22,7 @@ from tsunagu.care.services import CareInput
 from tsunagu.core import crypto
 from tsunagu.core.scope import system_scope
 from tsunagu.core.tests.access_matrix import Places, find_places
+from tsunagu.core.tests.columns import stored_value
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +37,6 @@ COLUMNS = tuple(TEXT)
 @pytest.fixture
 def places(ward: Any) -> Places:
     return find_places(ward)
-
-
-def _stored(model: Any, column: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # history: history_id
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {key} = %s", [pk])
-        return str(cursor.fetchone()[0])
 
 
 def _new_note(places: Places) -> CareNote:
@@ -66,14 +58,14 @@ def _new_note(places: Places) -> CareNote:
 def test_the_summary_text_is_stored_as_tokens_and_teachers_read_it(places: Places, client_as: Any) -> None:
     note = _new_note(places)
     for column in COLUMNS:
-        stored = _stored(CareNote, column, note.pk)
+        stored = stored_value(CareNote, column, note.pk)
         assert stored.startswith("enc1:") and TEXT[column] not in stored, column
     with system_scope(reason="test reads the note and its version"):
         again = CareNote.objects.get(pk=note.pk)
         version = note.history.latest()
     for column in COLUMNS:
         assert getattr(again, column) == getattr(version, column) == TEXT[column]
-        assert _stored(type(version), column, version.history_id).startswith("enc1:"), column
+        assert stored_value(type(version), column, version.history_id).startswith("enc1:"), column
     assert again.summary.endswith(f"キャッサバ — {TEXT['essentials']}")
     teacher = client_as("teacher")
     page = teacher.get(reverse("care:pupil", args=[places.classmate.uuid])).content.decode()
@@ -99,12 +91,12 @@ def test_the_migration_step_encrypts_plain_text_and_decrypts_it_for_a_rollback(p
             cursor.execute(f"UPDATE {table} SET {quote(column)} = %s WHERE id = %s", [TEXT[column], note.pk])
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    tokens = {column: _stored(CareNote, column, note.pk) for column in COLUMNS}
+    tokens = {column: stored_value(CareNote, column, note.pk) for column in COLUMNS}
     assert all(crypto.is_token(t) and TEXT[c] not in t for c, t in tokens.items())
     step.encrypt_rows(django_apps, editor)  # a second run leaves tokens as they are
-    assert {column: _stored(CareNote, column, note.pk) for column in COLUMNS} == tokens
+    assert {column: stored_value(CareNote, column, note.pk) for column in COLUMNS} == tokens
     with system_scope(reason="test reads the note"):
         again = CareNote.objects.get(pk=note.pk)
     assert {column: getattr(again, column) for column in COLUMNS} == TEXT
     step.decrypt_rows(django_apps, editor)
-    assert {column: _stored(CareNote, column, note.pk) for column in COLUMNS} == TEXT
+    assert {column: stored_value(CareNote, column, note.pk) for column in COLUMNS} == TEXT

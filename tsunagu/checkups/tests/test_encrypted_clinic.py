@@ -21,27 +21,11 @@ from tsunagu.core import crypto
 from tsunagu.core.models import AccessLog
 from tsunagu.core.scope import system_scope
 from tsunagu.core.tests.access_matrix import Places
+from tsunagu.core.tests.columns import store_plain, stored_value
 
 pytestmark = pytest.mark.django_db
 
 CLINIC = "こころの発達クリニック"
-
-
-def _stored(model: Any, column: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {key} = %s", [pk])
-        return str(cursor.fetchone()[0])
-
-
-def _store_plain(model: Any, column: str, pk: int, text: str) -> None:
-    """Write ``text`` into the column as it is, as a row written before the field was encrypted."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", [text, pk])
 
 
 @pytest.fixture
@@ -65,12 +49,14 @@ def test_the_service_stores_a_token_and_the_page_reads_the_clinic(
     saved = services.followup_return(
         actor=nurse, follow_up=follow_up, returned_on=follow_up.letter_date, result="経過観察", clinic=CLINIC
     )
-    stored = _stored(ExamFollowUp, "clinic", saved.pk)
+    stored = stored_value(ExamFollowUp, "clinic", saved.pk)
     assert stored.startswith("enc1:") and CLINIC not in stored
     with system_scope(reason="test reads the history row the save wrote"):
         history = saved.history.latest()
         assert ExamFollowUp.objects.get(pk=saved.pk).clinic == CLINIC
-    assert history.clinic == CLINIC and CLINIC not in _stored(type(history), "clinic", history.history_id)
+    assert history.clinic == CLINIC and CLINIC not in stored_value(
+        type(history), "clinic", history.history_id
+    )
 
     response = client_as("nurse").get(reverse("checkups:class_followups", args=[places.homeroom.uuid]))
     assert response.status_code == 200 and f"（{CLINIC}）" in response.content.decode()
@@ -90,14 +76,14 @@ def test_the_migration_step_encrypts_old_rows_and_decrypts_them_for_a_rollback(
     """checkups 0004: a clinic written in plain form before 0003 becomes a token; backwards it is plain
     again (what 0003's reversal keeps in the column); a second forward run leaves tokens as they are."""
     step = importlib.import_module("tsunagu.checkups.migrations.0004_encrypt_existing_rows")
-    _store_plain(ExamFollowUp, "clinic", follow_up.pk, CLINIC)
+    store_plain(ExamFollowUp, "clinic", follow_up.pk, CLINIC)
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    token = _stored(ExamFollowUp, "clinic", follow_up.pk)
+    token = stored_value(ExamFollowUp, "clinic", follow_up.pk)
     assert crypto.is_token(token)
     with system_scope(reason="test reads the follow-up"):
         assert ExamFollowUp.objects.get(pk=follow_up.pk).clinic == CLINIC
     step.encrypt_rows(django_apps, editor)
-    assert _stored(ExamFollowUp, "clinic", follow_up.pk) == token
+    assert stored_value(ExamFollowUp, "clinic", follow_up.pk) == token
     step.decrypt_rows(django_apps, editor)
-    assert _stored(ExamFollowUp, "clinic", follow_up.pk) == CLINIC
+    assert stored_value(ExamFollowUp, "clinic", follow_up.pk) == CLINIC

@@ -8,7 +8,6 @@ field (frozen 指導要録 versions) keeps a token of the canonical JSON and giv
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core import serializers
@@ -20,21 +19,13 @@ from django.test import override_settings
 from tsunagu.core import crypto
 from tsunagu.core.fields import EncryptedJSONField, EncryptedTextField, canonical_json
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import stored_value
 from tsunagu.health.models import HealthCheckIn, NurseVisit
 from tsunagu.records.models import GuidanceSectionVersion, content_digest
 
 pytestmark = pytest.mark.django_db
 
 SECRET_TEXT = "母親の入院で夜眠れていない様子"
-
-
-def _stored(model: Any, field: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        column, key = connection.ops.quote_name(field), connection.ops.quote_name(model._meta.pk.column)
-        cursor.execute(f"SELECT {column} FROM {table} WHERE {key} = %s", [pk])  # history: history_id
-        return str(cursor.fetchone()[0])
 
 
 @pytest.fixture
@@ -66,7 +57,7 @@ def test_the_database_holds_a_token_and_the_application_reads_the_text(visit: Nu
     with system_scope(reason="test writes a note"):
         NurseVisit.objects.filter(pk=visit.pk).update(note=SECRET_TEXT)
         assert NurseVisit.objects.get(pk=visit.pk).note == SECRET_TEXT
-    stored = _stored(NurseVisit, "note", visit.pk)
+    stored = stored_value(NurseVisit, "note", visit.pk)
     assert stored.startswith("enc1:") and SECRET_TEXT not in stored
 
 
@@ -76,13 +67,13 @@ def test_history_rows_are_encrypted_too(visit: NurseVisit) -> None:
         visit.save()
         history = visit.history.latest()
         assert history.note == SECRET_TEXT
-    assert SECRET_TEXT not in _stored(type(history), "note", history.history_id)
+    assert SECRET_TEXT not in stored_value(type(history), "note", history.history_id)
 
 
 def test_empty_text_stays_empty_so_has_a_note_queries_work(visit: NurseVisit) -> None:
     with system_scope(reason="test"):
         NurseVisit.objects.filter(pk=visit.pk).update(note="")
-        assert _stored(NurseVisit, "note", visit.pk) == ""
+        assert stored_value(NurseVisit, "note", visit.pk) == ""
         assert NurseVisit.objects.filter(pk=visit.pk, note="").exists()
 
 
@@ -143,15 +134,15 @@ def test_rotation_re_encrypts_with_the_current_key(
         crypto.keyring.cache_clear()
         with system_scope(reason="test"):
             NurseVisit.objects.filter(pk=visit.pk).update(note=SECRET_TEXT)
-        assert crypto.key_id_of(_stored(NurseVisit, "note", visit.pk)) == "a1"
-        assert crypto.key_id_of(_stored(GuidanceSectionVersion, "content", version.pk)) == "dev"
+        assert crypto.key_id_of(stored_value(NurseVisit, "note", visit.pk)) == "a1"
+        assert crypto.key_id_of(stored_value(GuidanceSectionVersion, "content", version.pk)) == "dev"
     with override_settings(TSUNAGU_FIELD_KEYS=[second, first, seeded]):
         crypto.keyring.cache_clear()
         out = StringIO()
         call_command("field_keys", "rotate", stdout=out)
-        assert crypto.key_id_of(_stored(NurseVisit, "note", visit.pk)) == "b2"
+        assert crypto.key_id_of(stored_value(NurseVisit, "note", visit.pk)) == "b2"
         # The JSON field too: a signed 指導要録 version moves to the new key and still verifies.
-        assert crypto.key_id_of(_stored(GuidanceSectionVersion, "content", version.pk)) == "b2"
+        assert crypto.key_id_of(stored_value(GuidanceSectionVersion, "content", version.pk)) == "b2"
         with system_scope(reason="test"):
             assert NurseVisit.objects.get(pk=visit.pk).note == SECRET_TEXT
             rotated = GuidanceSectionVersion.objects.get(pk=version.pk)
@@ -178,7 +169,7 @@ def test_a_json_value_is_stored_as_a_token_of_its_canonical_json(version: Guidan
     with system_scope(reason="test writes a version's content"):
         GuidanceSectionVersion.objects.filter(pk=version.pk).update(content=SECRET_JSON)
         assert GuidanceSectionVersion.objects.get(pk=version.pk).content == SECRET_JSON
-    stored = _stored(GuidanceSectionVersion, "content", version.pk)
+    stored = stored_value(GuidanceSectionVersion, "content", version.pk)
     assert stored.startswith("enc1:") and SECRET_TEXT not in stored and "国語" not in stored
     # The token opens to the canonical JSON: the same value built in another key order is the same text.
     reordered = dict(reversed(list(SECRET_JSON.items())))
@@ -188,7 +179,7 @@ def test_a_json_value_is_stored_as_a_token_of_its_canonical_json(version: Guidan
 def test_signed_versions_of_the_demo_ward_are_stored_encrypted_and_still_verify(
     version: GuidanceSectionVersion,
 ) -> None:
-    stored = _stored(GuidanceSectionVersion, "content", version.pk)
+    stored = stored_value(GuidanceSectionVersion, "content", version.pk)
     assert crypto.is_token(stored)
     assert version.content and version.intact
     assert version.content_sha256 == content_digest(version.content)
@@ -209,7 +200,7 @@ def test_plain_json_written_before_encryption_reads_and_rotation_encrypts_it(
     ]
     assert "plain=1" in line
     call_command("field_keys", "rotate", stdout=StringIO())
-    assert crypto.is_token(_stored(GuidanceSectionVersion, "content", version.pk))
+    assert crypto.is_token(stored_value(GuidanceSectionVersion, "content", version.pk))
     with system_scope(reason="test"):
         assert GuidanceSectionVersion.objects.get(pk=version.pk).content == {"remark": "plain"}
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -17,6 +16,7 @@ from django.urls import reverse
 from tsunagu.accounts.models import User
 from tsunagu.core import crypto
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import store_plain, stored_value
 from tsunagu.health import selectors, services
 from tsunagu.health.models import NurseDailyLog
 from tsunagu.students.tests import cast
@@ -30,33 +30,18 @@ as_user = cast.as_user
 EVENTS = "3年2組で嘔吐3名、ノロウイルス疑いで消毒"
 
 
-def _stored(model: Any, column: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {key} = %s", [pk])
-        return str(cursor.fetchone()[0])
-
-
-def _store_plain(model: Any, column: str, pk: int, text: str) -> None:
-    """Write ``text`` into the column as it is, as a row written before the field was encrypted."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", [text, pk])
-
-
 def test_the_service_stores_a_token_and_the_page_reads_the_events(
     as_user: ClientAs, places: CastPlaces, day: dt.date
 ) -> None:
     nurse = User.objects.get(username="nurse")
     log = services.daily_log_save(actor=nurse, school=places.school, day=day, weather="sunny", events=EVENTS)
-    stored = _stored(NurseDailyLog, "events", log.pk)
+    stored = stored_value(NurseDailyLog, "events", log.pk)
     assert stored.startswith("enc1:") and EVENTS not in stored
     with system_scope(reason="test reads the history row the save wrote"):
         history = log.history.latest()
-    assert history.events == EVENTS and EVENTS not in _stored(type(history), "events", history.history_id)
+    assert history.events == EVENTS and EVENTS not in stored_value(
+        type(history), "events", history.history_id
+    )
     entry = selectors.daily_log_get(actor=nurse, school=places.school, day=day).entry
     assert entry is not None and entry.events == EVENTS
     page = as_user("nurse").get(
@@ -76,15 +61,15 @@ def test_the_migration_step_encrypts_old_rows_and_decrypts_them_for_a_rollback(p
     step = importlib.import_module("tsunagu.health.migrations.0005_encrypt_existing_events")
     with system_scope(reason="test writes a log as it was before encryption"):
         log = NurseDailyLog.objects.create(school=places.school, date=dt.date(2001, 4, 10))
-    _store_plain(NurseDailyLog, "events", log.pk, EVENTS)
-    assert _stored(NurseDailyLog, "events", log.pk) == EVENTS
+    store_plain(NurseDailyLog, "events", log.pk, EVENTS)
+    assert stored_value(NurseDailyLog, "events", log.pk) == EVENTS
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    token = _stored(NurseDailyLog, "events", log.pk)
+    token = stored_value(NurseDailyLog, "events", log.pk)
     assert crypto.is_token(token)
     with system_scope(reason="test reads the log"):
         assert NurseDailyLog.objects.get(pk=log.pk).events == EVENTS
     step.encrypt_rows(django_apps, editor)
-    assert _stored(NurseDailyLog, "events", log.pk) == token
+    assert stored_value(NurseDailyLog, "events", log.pk) == token
     step.decrypt_rows(django_apps, editor)
-    assert _stored(NurseDailyLog, "events", log.pk) == EVENTS
+    assert stored_value(NurseDailyLog, "events", log.pk) == EVENTS

@@ -21,6 +21,7 @@ from tsunagu.accounts.testing import force_login
 from tsunagu.attendance.models import AttendanceMark, Mark
 from tsunagu.core import crypto
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import store_plain, stored_value
 from tsunagu.infection import services, views
 from tsunagu.infection.models import SchoolInfection, SuspensionDay
 from tsunagu.infection.tests.builders import TODAY, InfectionSchool
@@ -42,25 +43,8 @@ def d(day: int) -> dt.date:
     return dt.date(2026, 11, day)
 
 
-def _stored(model: Any, column: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {key} = %s", [pk])
-        return str(cursor.fetchone()[0])
-
-
-def _store_plain(model: Any, column: str, pk: int, text: str) -> None:
-    """Write ``text`` into the column as it is, as a row written before the field was encrypted."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET {quote(column)} = %s WHERE {key} = %s", [text, pk])
-
-
 def _is_token_of(model: Any, column: str, pk: int, text: str) -> bool:
-    stored = _stored(model, column, pk)
+    stored = stored_value(model, column, pk)
     return stored.startswith("enc1:") and text not in stored
 
 
@@ -138,19 +122,19 @@ def test_the_migration_step_encrypts_old_rows_and_decrypts_them_for_a_rollback(s
         (SuspensionDay, "replaced_reason", day.pk, MARK_REASON),
     ]
     for model, column, pk, text in columns:
-        _store_plain(model, column, pk, text)
+        store_plain(model, column, pk, text)
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    tokens = [_stored(model, column, pk) for model, column, pk, _text in columns]
+    tokens = [stored_value(model, column, pk) for model, column, pk, _text in columns]
     assert all(crypto.is_token(token) for token in tokens)
     with system_scope(reason="test reads the rows"):
         again = SchoolInfection.objects.get(pk=infection.pk)
         assert (again.explanation, again.adjustment_reason) == (explanation, ADJUSTMENT)
         assert SuspensionDay.objects.get(pk=day.pk).replaced_reason == MARK_REASON
     step.encrypt_rows(django_apps, editor)
-    assert [_stored(model, column, pk) for model, column, pk, _text in columns] == tokens
+    assert [stored_value(model, column, pk) for model, column, pk, _text in columns] == tokens
     step.decrypt_rows(django_apps, editor)
-    assert [_stored(model, column, pk) for model, column, pk, _text in columns] == [
+    assert [stored_value(model, column, pk) for model, column, pk, _text in columns] == [
         explanation,
         ADJUSTMENT,
         MARK_REASON,

@@ -21,6 +21,7 @@ from tsunagu.accounts.models import User
 from tsunagu.core import crypto
 from tsunagu.core.fields import canonical_json
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import stored_value
 from tsunagu.karte.models import Insight, InsightStatus
 from tsunagu.karte.services import insight_assign, insight_dismiss, insights_refresh
 from tsunagu.org.models import Homeroom
@@ -57,14 +58,6 @@ def found(ward: object) -> Insight:
     return insight
 
 
-def _stored(column: str, pk: int) -> str:
-    """The column of an insight as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM karte_insight WHERE id = %s", [pk])
-        return str(cursor.fetchone()[0])
-
-
 def _current(insight: Insight) -> Insight:
     with system_scope(reason="test reads the insight again"):
         return Insight.objects.get(
@@ -76,7 +69,7 @@ def test_the_refresh_writes_tokens_and_the_karte_shows_the_finding(found: Insigh
     complaint = found.evidence["complaint"]
     assert complaint and complaint in found.sentence
     for column in ("sentence", "evidence"):  # the demo's refresh stored them encrypted
-        assert crypto.is_token(_stored(column, found.pk)), column
+        assert crypto.is_token(stored_value(Insight, column, found.pk)), column
     with system_scope(reason="test removes the insight so that the refresh creates it again"):
         Insight.objects.filter(pk=found.pk).delete()
     today = timezone.localdate()
@@ -88,7 +81,7 @@ def test_the_refresh_writes_tokens_and_the_karte_shows_the_finding(found: Insigh
     assert updated.pk == created.pk
     assert (updated.sentence, updated.evidence) == (found.sentence, found.evidence)
     for column in ("sentence", "evidence"):
-        stored = _stored(column, updated.pk)
+        stored = stored_value(Insight, column, updated.pk)
         assert stored.startswith("enc1:") and complaint not in stored, column
     page = client_as("teacher").get(f"/karte/pupils/{found.student.uuid}/").content.decode()
     assert found.sentence in page
@@ -99,13 +92,13 @@ def test_taking_on_and_dismissing_write_tokens(found: Insight, client_as: Any) -
     follow = timezone.localdate() + dt.timedelta(days=3)
     insight_assign(actor=teacher, insight=found, follow_up_on=follow, note=NOTE)
     assert _current(found).note == NOTE
-    stored = _stored("note", found.pk)
+    stored = stored_value(Insight, "note", found.pk)
     assert stored.startswith("enc1:") and NOTE not in stored
     page = client_as("teacher").get(f"/karte/pupils/{found.student.uuid}/").content.decode()
     assert NOTE in page
     insight_dismiss(actor=teacher, insight=found, reason=REASON)
     assert _current(found).dismissed_reason == REASON
-    stored = _stored("dismissed_reason", found.pk)
+    stored = stored_value(Insight, "dismissed_reason", found.pk)
     assert stored.startswith("enc1:") and REASON not in stored
 
 
@@ -135,11 +128,11 @@ def test_the_migration_step_encrypts_plain_rows_and_decrypts_them_for_a_rollback
         )
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    tokens = {column: _stored(column, found.pk) for column in COLUMNS}
+    tokens = {column: stored_value(Insight, column, found.pk) for column in COLUMNS}
     assert all(crypto.is_token(token) for token in tokens.values())
     assert found.evidence["complaint"] not in tokens["evidence"]
     step.encrypt_rows(django_apps, editor)  # a second run leaves tokens as they are
-    assert {column: _stored(column, found.pk) for column in COLUMNS} == tokens
+    assert {column: stored_value(Insight, column, found.pk) for column in COLUMNS} == tokens
     again = _current(found)
     assert (again.sentence, again.evidence, again.note, again.dismissed_reason) == (
         found.sentence,
@@ -148,7 +141,7 @@ def test_the_migration_step_encrypts_plain_rows_and_decrypts_them_for_a_rollback
         REASON,
     )
     step.decrypt_rows(django_apps, editor)
-    assert {column: _stored(column, found.pk) for column in COLUMNS} == {
+    assert {column: stored_value(Insight, column, found.pk) for column in COLUMNS} == {
         **plain,
         "evidence": canonical_json(found.evidence),
     }

@@ -32,6 +32,7 @@ from tsunagu.core import crypto
 from tsunagu.core.fields import canonical_json
 from tsunagu.core.models import AccessLog
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import stored_value
 from tsunagu.records import services
 from tsunagu.records.models import (
     CumulativeRecord,
@@ -393,14 +394,6 @@ AMENDED_REMARK = "病気療養中も課題に粘り強く取り組んだ。"
 AMEND_REASON = "療養中の記述の追加"
 
 
-def _stored(model: Any, field: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(field)} FROM {quote(model._meta.db_table)} WHERE id = %s", [pk])
-        return str(cursor.fetchone()[0])
-
-
 def _signed_and_amended(world: World, pupil: Student) -> CumulativeRecord:
     """The pupil's year with the teacher's class-I items, signed off, then amended by the principal."""
     teacher = open_class(world)  # opening the class page opens the records
@@ -434,12 +427,12 @@ def test_the_frozen_year_and_its_items_are_stored_encrypted_and_the_signature_st
         section = GuidanceSection.objects.get(record=record, school_year=world.year)
         enrolment = EnrolmentSection.objects.get(record=record, school_year=world.year)
     stored = [
-        _stored(GuidanceSectionVersion, "content", versions[0].pk),
-        _stored(GuidanceSectionVersion, "content", versions[1].pk),
-        _stored(GuidanceSectionVersion, "reason", versions[1].pk),
-        _stored(EnrolmentSectionVersion, "content", form1.pk),
-        _stored(GuidanceSection, "attendance_note", section.pk),
-        _stored(EnrolmentSection, "prior_history", enrolment.pk),
+        stored_value(GuidanceSectionVersion, "content", versions[0].pk),
+        stored_value(GuidanceSectionVersion, "content", versions[1].pk),
+        stored_value(GuidanceSectionVersion, "reason", versions[1].pk),
+        stored_value(EnrolmentSectionVersion, "content", form1.pk),
+        stored_value(GuidanceSection, "attendance_note", section.pk),
+        stored_value(EnrolmentSection, "prior_history", enrolment.pk),
     ]
     for value in stored:
         assert value.startswith("enc1:"), value[:40]
@@ -466,20 +459,20 @@ def test_the_migration_step_decrypts_for_a_rollback_and_encrypts_again(world: Wo
     editor = SimpleNamespace(connection=connection)
     step.decrypt_rows(django_apps, editor)
     for pk, version in before.items():
-        plain = _stored(GuidanceSectionVersion, "content", pk)
+        plain = stored_value(GuidanceSectionVersion, "content", pk)
         assert (
             plain == canonical_json(version.content)
             and content_digest(json.loads(plain)) == version.content_sha256
         )
-    assert _stored(GuidanceSectionVersion, "reason", max(before)) == AMEND_REASON
+    assert stored_value(GuidanceSectionVersion, "reason", max(before)) == AMEND_REASON
     step.encrypt_rows(django_apps, editor)
     step.encrypt_rows(django_apps, editor)  # a second run leaves tokens as they are
     with system_scope(reason="test reads the versions"):
         after = {v.pk: v for v in GuidanceSectionVersion.objects.filter(section__record=record)}
     for pk, version in after.items():
-        assert crypto.is_token(_stored(GuidanceSectionVersion, "content", pk))
+        assert crypto.is_token(stored_value(GuidanceSectionVersion, "content", pk))
         assert version.content == before[pk].content and version.intact
-    assert crypto.is_token(_stored(GuidanceSectionVersion, "reason", max(before)))
+    assert crypto.is_token(stored_value(GuidanceSectionVersion, "reason", max(before)))
 
 
 def test_frozen_content_cannot_be_searched_in_sql(world: World) -> None:

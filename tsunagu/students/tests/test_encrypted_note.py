@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
@@ -16,6 +15,7 @@ from django.urls import reverse
 
 from tsunagu.core import crypto
 from tsunagu.core.scope import system_scope
+from tsunagu.core.tests.columns import stored_value
 from tsunagu.students.models import GuardianLink
 from tsunagu.students.tests import cast
 from tsunagu.students.tests.cast import CastPlaces, ClientAs
@@ -26,15 +26,6 @@ places = cast.places
 as_user = cast.as_user
 
 NOTE = "家庭裁判所の保護命令あり（父）"
-
-
-def _stored(model: Any, column: str, pk: int) -> str:
-    """The column as the database holds it (the field would decrypt it)."""
-    quote = connection.ops.quote_name
-    table, key = quote(model._meta.db_table), quote(model._meta.pk.column)  # history: history_id
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {quote(column)} FROM {table} WHERE {key} = %s", [pk])
-        return str(cursor.fetchone()[0])
 
 
 def _restricted_link(places: CastPlaces) -> GuardianLink:
@@ -52,13 +43,13 @@ def test_the_note_is_stored_as_a_token_and_the_pupil_page_shows_it(
     as_user: ClientAs, places: CastPlaces
 ) -> None:
     link = _restricted_link(places)
-    stored = _stored(GuardianLink, "note", link.pk)
+    stored = stored_value(GuardianLink, "note", link.pk)
     assert stored.startswith("enc1:") and NOTE not in stored
     with system_scope(reason="test reads the link and its latest version"):
         assert GuardianLink.objects.get(pk=link.pk).note == NOTE
         version = link.history.latest()
     assert version.note == NOTE
-    assert _stored(type(version), "note", version.history_id).startswith("enc1:")
+    assert stored_value(type(version), "note", version.history_id).startswith("enc1:")
     page = as_user("principal").get(reverse("students:student_detail", args=[places.pupil.uuid]))
     assert NOTE in page.content.decode()
 
@@ -68,7 +59,7 @@ def test_the_demo_wards_restriction_notes_are_tokens(places: CastPlaces) -> None
         restricted = GuardianLink.objects.filter(contact_restricted=True).exclude(note="")
         pks = list(restricted.values_list("pk", flat=True))
     assert pks, "the demo ward has restricted links with a note"
-    assert all(crypto.is_token(_stored(GuardianLink, "note", pk)) for pk in pks)
+    assert all(crypto.is_token(stored_value(GuardianLink, "note", pk)) for pk in pks)
 
 
 def test_the_note_cannot_be_searched_in_sql() -> None:
@@ -84,11 +75,11 @@ def test_the_migration_step_encrypts_a_plain_note_and_decrypts_it_for_a_rollback
         cursor.execute(f"UPDATE {table} SET note = %s WHERE id = %s", [NOTE, link.pk])
     editor = SimpleNamespace(connection=connection)
     step.encrypt_rows(django_apps, editor)
-    token = _stored(GuardianLink, "note", link.pk)
+    token = stored_value(GuardianLink, "note", link.pk)
     assert crypto.is_token(token) and NOTE not in token
     step.encrypt_rows(django_apps, editor)  # a second run leaves the token as it is
-    assert _stored(GuardianLink, "note", link.pk) == token
+    assert stored_value(GuardianLink, "note", link.pk) == token
     with system_scope(reason="test reads the link"):
         assert GuardianLink.objects.get(pk=link.pk).note == NOTE
     step.decrypt_rows(django_apps, editor)
-    assert _stored(GuardianLink, "note", link.pk) == NOTE
+    assert stored_value(GuardianLink, "note", link.pk) == NOTE
