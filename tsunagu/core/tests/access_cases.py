@@ -29,6 +29,7 @@ NO_ROSTER_RULE = {"board": 403, "helpdesk": 403, "guardian": 403, "student": 403
 
 CASES: list[Case] = [
     Case("home", "any", SIGNED_IN),
+    Case("healthz", "any", OPEN),
     Case("accounts:profile", "any", SIGNED_IN),
     Case("set_language", "any", expect(REDIRECT, anonymous=REDIRECT)),
     # Pupils, by relationship to the cast.
