@@ -105,13 +105,34 @@ def audit_table_names() -> list[str]:
     return sorted(names)
 
 
-def install_append_only_triggers(using: str = "default", **_: Any) -> None:
-    """Create triggers refusing UPDATE/DELETE (PostgreSQL: and TRUNCATE) on audit tables (idempotent;
-    runs after migrate)."""
+#: PostgreSQL's triggers on each audit table: name → when it fires. TRUNCATE fires no row trigger, so
+#: it has a statement trigger of its own; both call ``tsunagu_append_only()`` (a statement trigger's
+#: NEW/OLD are unused, TG_TABLE_NAME is set).
+_PG_TRIGGERS = {
+    "tsunagu_append_only": "BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW",
+    "tsunagu_append_only_truncate": "BEFORE TRUNCATE ON {table} FOR EACH STATEMENT",
+}
+#: SQLite has no TRUNCATE: "DELETE FROM t" without WHERE is its truncate, and the DELETE trigger
+#: refuses it (a table with triggers is never truncated by the shortcut).
+_SQLITE_EVENTS = ("UPDATE", "DELETE")
+
+
+def _audit_tables(using: str) -> tuple[Any, list[str]]:
+    """The connection named ``using`` and the audit tables that exist in its database, sorted."""
     from django.db import connections
 
     conn = connections[using]
-    tables = set(audit_table_names()) & set(conn.introspection.table_names())
+    return conn, sorted(set(audit_table_names()) & set(conn.introspection.table_names()))
+
+
+def _sqlite_trigger(conn: Any, table: str, event: str) -> str:
+    return str(conn.ops.quote_name(f"{table}_append_only_{event}"))
+
+
+def install_append_only_triggers(using: str = "default", **_: Any) -> None:
+    """Create triggers refusing UPDATE/DELETE (PostgreSQL: and TRUNCATE) on audit tables (idempotent;
+    runs after migrate)."""
+    conn, tables = _audit_tables(using)
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(
@@ -119,29 +140,21 @@ def install_append_only_triggers(using: str = "default", **_: Any) -> None:
                 "RAISE EXCEPTION 'audit table % is append-only', TG_TABLE_NAME "
                 "USING ERRCODE = 'insufficient_privilege'; END; $$ LANGUAGE plpgsql"
             )
-            # TRUNCATE fires no row trigger, so it has a statement trigger of its own; the function is
-            # the same (a statement trigger's NEW/OLD are unused, TG_TABLE_NAME is set).
-            for table in sorted(tables):
+            for table in tables:
                 quoted = conn.ops.quote_name(table)
-                cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER tsunagu_append_only BEFORE UPDATE OR DELETE ON {quoted} "
-                    "FOR EACH ROW EXECUTE FUNCTION tsunagu_append_only()"
-                )
-                cursor.execute(
-                    f"CREATE OR REPLACE TRIGGER tsunagu_append_only_truncate BEFORE TRUNCATE ON {quoted} "
-                    "FOR EACH STATEMENT EXECUTE FUNCTION tsunagu_append_only()"
-                )
+                for name, when in _PG_TRIGGERS.items():
+                    cursor.execute(
+                        f"CREATE OR REPLACE TRIGGER {name} {when.format(table=quoted)} "
+                        "EXECUTE FUNCTION tsunagu_append_only()"
+                    )
                 cursor.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {quoted} FROM PUBLIC, CURRENT_USER")
         elif conn.vendor == "sqlite":
-            # SQLite has no TRUNCATE: "DELETE FROM t" without WHERE is its truncate, and the DELETE
-            # trigger refuses it (a table with triggers is never truncated by the shortcut).
-            for table in sorted(tables):
+            for table in tables:
                 quoted = conn.ops.quote_name(table)
-                for event in ("UPDATE", "DELETE"):
-                    trigger = conn.ops.quote_name(f"{table}_append_only_{event}")
+                for event in _SQLITE_EVENTS:
                     cursor.execute(
-                        f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {event} ON {quoted} "
-                        "BEGIN SELECT RAISE(ABORT, 'audit table is append-only'); END"
+                        f"CREATE TRIGGER IF NOT EXISTS {_sqlite_trigger(conn, table, event)} BEFORE {event} "
+                        f"ON {quoted} BEGIN SELECT RAISE(ABORT, 'audit table is append-only'); END"
                     )
 
 
@@ -150,23 +163,17 @@ def remove_append_only_triggers(using: str = "default") -> None:
 
     A transactional test ends by emptying every table (TRUNCATE on PostgreSQL, DELETE on SQLite),
     which the triggers refuse for the audit tables; the test harness drops them just for that flush,
-    and the flush's own post_migrate signal installs them again. Kept next to the installer so the
-    two agree on the triggers' names.
+    and the flush's own post_migrate signal installs them again.
     """
-    from django.db import connections
-
-    conn = connections[using]
-    tables = set(audit_table_names()) & set(conn.introspection.table_names())
+    conn, tables = _audit_tables(using)
     with conn.cursor() as cursor:
-        for table in sorted(tables):
-            quoted = conn.ops.quote_name(table)
+        for table in tables:
             if conn.vendor == "postgresql":
-                for trigger in ("tsunagu_append_only", "tsunagu_append_only_truncate"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {quoted}")
+                for name in _PG_TRIGGERS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {conn.ops.quote_name(table)}")
             elif conn.vendor == "sqlite":
-                for event in ("UPDATE", "DELETE"):
-                    trigger = conn.ops.quote_name(f"{table}_append_only_{event}")
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                for event in _SQLITE_EVENTS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {_sqlite_trigger(conn, table, event)}")
 
 
 def _on_login(sender: Any, request: HttpRequest, user: Any, **_: Any) -> None:

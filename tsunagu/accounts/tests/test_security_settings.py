@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,34 +13,14 @@ from django.test import Client, override_settings
 from tsunagu.accounts.models import Role
 from tsunagu.accounts.testing import force_login
 from tsunagu.accounts.tests.conftest import MakeUser, password_login
+from tsunagu.core.tests.environments import PRODUCTION_ENV, run_settings
 
 pytestmark = pytest.mark.django_db
-
-BASE_DIR = Path(settings.BASE_DIR)
-PRODUCTION_ENV = {
-    "TSUNAGU_ENV": "production",
-    "TSUNAGU_SECRET_KEY": "prod-" + "k3y" * 20,
-    "TSUNAGU_ALLOWED_HOSTS": "tsunagu.example.jp",
-    "TSUNAGU_FIELD_KEYS": "p1:" + "A" * 43,  # 32 bytes, base64url (decision 0020)
-    # Production refuses SQLite and the example issuer; the URL is only parsed, never connected to.
-    "DATABASE_URL": "postgres://tsunagu@db.invalid:5432/tsunagu",
-    "TSUNAGU_XAPI_ISSUER": "https://tsunagu.city.example.lg.jp",
-}
 
 
 def run_production(*args: str) -> subprocess.CompletedProcess[str]:
     """Run Python with the production profile (and nothing of the test run's TSUNAGU_* environment)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TSUNAGU_")} | PRODUCTION_ENV
-    env["DJANGO_SETTINGS_MODULE"] = "tsunagu.config.settings"
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_settings(PRODUCTION_ENV, *args)
 
 
 def test_production_settings_pass_the_deploy_check_at_warning_level() -> None:
@@ -147,15 +124,5 @@ def test_account_pages_contain_nothing_the_csp_would_block(client: Client, make_
 def test_production_refuses_to_start_without_field_keys() -> None:
     """Class-I text must not be encrypted with a key derived from SECRET_KEY in production (0020)."""
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "TSUNAGU_FIELD_KEYS"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=BASE_DIR,
-        env={k: v for k, v in os.environ.items() if not k.startswith("TSUNAGU_")}
-        | env
-        | {"DJANGO_SETTINGS_MODULE": "tsunagu.config.settings"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_settings(env, "-c", "import django; django.setup()")
     assert result.returncode != 0 and "TSUNAGU_FIELD_KEYS" in result.stderr

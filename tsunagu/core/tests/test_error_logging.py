@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
-from tsunagu.core.tests.test_production_settings import PRODUCTION_ENV, run_settings
+from tsunagu.core.tests.environments import PRODUCTION_ENV, run_settings
 
 ERROR_TEXT = "the view failed on purpose"
 

@@ -87,16 +87,16 @@ class Command(BaseCommand):
     def _status(self) -> None:
         current = crypto.keyring().current
         self.stdout.write(f"current key: {current}")
-        for model, field in encrypted_fields():
-            counts = Counter(crypto.key_id_of(value) or "plain" for _, value in _raw_values(model, field))
+        places: list[tuple[str, Any]] = [
+            (f"{model._meta.label}.{field.name}", (value for _, value in _raw_values(model, field)))
+            for model, field in encrypted_fields()
+        ]
+        places += [(store.label, store.stored_values()) for store in token_stores()]
+        for label, values in places:
+            counts = Counter(crypto.key_id_of(value) or "plain" for value in values)
             if counts:
                 shown = ", ".join(f"{key}={n}" for key, n in sorted(counts.items()))
-                self.stdout.write(f"{model._meta.label}.{field.name}: {shown}")
-        for store in token_stores():
-            counts = Counter(crypto.key_id_of(value) or "plain" for value in store.stored_values())
-            if counts:
-                shown = ", ".join(f"{key}={n}" for key, n in sorted(counts.items()))
-                self.stdout.write(f"{store.label}: {shown}")
+                self.stdout.write(f"{label}: {shown}")
 
     def _rotate(self) -> None:
         current = crypto.keyring().current
